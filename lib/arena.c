@@ -1,0 +1,374 @@
+/*
+ * arena.c - creating arenas and allocating from them.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "arena.h"
+#include "os.h"
+
+/* Commit in steps this size so that growing costs one call per step. */
+#define COMMIT_STEP ((size_t)1 << 20)
+
+enum { MAX_ALIGN = _Alignof(max_align_t) };
+
+static size_t
+round_up(size_t n, size_t align)
+{
+	return (n + align - 1) & ~(align - 1);
+}
+
+static int
+is_threadsafe(const bump_t *b)
+{
+	return (b->flags & BUMP_THREADSAFE) != 0;
+}
+
+size_t
+bump__natural_align(size_t n)
+{
+	size_t align = MAX_ALIGN;
+
+	while (align > 1 && align / 2 >= n)
+		align /= 2;
+	return align;
+}
+
+static char *
+max_ptr(char *a, char *b)
+{
+	return a > b ? a : b;
+}
+
+/*
+ * Lowering the top hands memory out a second time: remember how high it
+ * reached so that bump_calloc knows what it must clear.
+ */
+static void
+lower_top(bump_t *b, char *new_top)
+{
+	b->dirty_end = max_ptr(b->dirty_end, b->top);
+	b->top = new_top;
+	b->last = NULL;
+}
+
+/*
+ * Commit up to at least end.  In a shared arena threads may race here:
+ * committing a range twice is harmless, and commit_end only moves up.
+ */
+static int
+commit_to(bump_t *b, char *end)
+{
+	int shared = is_threadsafe(b);
+	char *from = shared ? __atomic_load_n(&b->commit_end, __ATOMIC_ACQUIRE) :
+	    b->commit_end;
+	size_t want = round_up((size_t)(end - b->base), b->commit_step);
+	char *to = want < (size_t)(b->limit - b->base) ? b->base + want : b->limit;
+
+	if (end <= from)
+		return 0;
+	if (bump__os_commit(from, (size_t)(to - from)) != 0) {
+		errno = ENOMEM;
+		return -1;
+	}
+	if (!shared)
+		b->commit_end = to;
+	while (shared && from < to && !__atomic_compare_exchange_n(
+	    &b->commit_end, &from, to, 1, __ATOMIC_RELEASE, __ATOMIC_ACQUIRE))
+		continue;
+	return 0;
+}
+
+/* Where a block would start, or NULL when it cannot fit below the limit. */
+static char *
+fit(const bump_t *b, char *top, size_t size, size_t align)
+{
+	uintptr_t at = (uintptr_t)top;
+	uintptr_t limit = (uintptr_t)b->limit;
+
+	if (align - 1 > UINTPTR_MAX - at)
+		return NULL;
+	at = (at + align - 1) & ~(uintptr_t)(align - 1);
+	if (at > limit || size > limit - at)
+		return NULL;
+	return (char *)at;
+}
+
+static void *
+alloc_plain(bump_t *b, size_t size, size_t align)
+{
+	char *start = fit(b, b->top, size, align);
+
+	if (start == NULL) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	if (start + size > b->commit_end && commit_to(b, start + size) != 0)
+		return NULL;
+	b->last = start;
+	b->top = start + size;
+	return start;
+}
+
+static void *
+alloc_shared(bump_t *b, size_t size, size_t align)
+{
+	char *top = __atomic_load_n(&b->top, __ATOMIC_RELAXED);
+
+	for (;;) {
+		char *start = fit(b, top, size, align);
+
+		if (start == NULL) {
+			errno = ENOMEM;
+			return NULL;
+		}
+		/* Commit before claiming, so that a failure changes nothing. */
+		if (start + size > __atomic_load_n(&b->commit_end,
+		    __ATOMIC_ACQUIRE) && commit_to(b, start + size) != 0)
+			return NULL;
+		if (__atomic_compare_exchange_n(&b->top, &top, start + size, 1,
+		    __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+			return start;
+	}
+}
+
+void *
+bump__alloc(bump_t *b, size_t size, size_t align)
+{
+	if (size == 0)
+		size = 1;	/* every block has an address of its own */
+	if (is_threadsafe(b))
+		return alloc_shared(b, size, align);
+	return alloc_plain(b, size, align);
+}
+
+bump_t *
+bump_create(size_t reserve, unsigned flags)
+{
+	size_t page = bump__os_page_size();
+	size_t huge = (flags & BUMP_HUGEPAGES) ? bump__os_huge_page_size() : 0;
+	size_t region_align = huge > page ? huge : page;
+	size_t header = round_up(sizeof(struct bump), page);
+	size_t overhead = header + 2 * page + (region_align - page);
+	size_t capacity, total;
+	char *mapping, *base;
+	bump_t *b;
+
+	if (flags & ~(unsigned)BUMP_ALL_FLAGS) {
+		errno = EINVAL;
+		return NULL;
+	}
+	if (reserve == 0)
+		reserve = BUMP_DEFAULT_RESERVE;
+	if (reserve > SIZE_MAX - overhead - page) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	capacity = round_up(reserve, page);
+	total = capacity + overhead;
+	if ((mapping = bump__os_reserve(total)) == NULL) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	/* [slack][bookkeeping][guard page][region][guard page] */
+	base = (char *)round_up((size_t)(uintptr_t)(mapping + header + page),
+	    region_align);
+	b = (bump_t *)(void *)(base - page - header);
+	if (bump__os_commit(b, header) != 0)
+		goto fail;
+	b->top = b->base = b->commit_end = b->dirty_end = base;
+	b->last = NULL;
+	b->limit = base + capacity;
+	b->commit_step = huge > COMMIT_STEP ? huge : round_up(COMMIT_STEP, page);
+	b->mapping = mapping;
+	b->mapping_size = total;
+	b->flags = flags;
+	if (huge != 0)
+		bump__os_hugepage_hint(base, capacity);
+	if (flags & BUMP_PREFAULT) {
+		if (bump__os_commit_prefaulted(base, capacity) != 0)
+			goto fail;
+		b->commit_end = b->limit;
+	}
+	return b;
+fail:
+	bump__os_release(mapping, total);
+	errno = ENOMEM;
+	return NULL;
+}
+
+void
+bump_destroy(bump_t *b)
+{
+	if (b != NULL)
+		bump__os_release(b->mapping, b->mapping_size);
+}
+
+void *
+bump_malloc(bump_t *b, size_t size)
+{
+	if (b == NULL) {
+		errno = EINVAL;
+		return NULL;
+	}
+	return bump__alloc(b, size, bump__natural_align(size));
+}
+
+void *
+bump_aligned_alloc(bump_t *b, size_t alignment, size_t size)
+{
+	if (b == NULL || alignment == 0 || (alignment & (alignment - 1)) != 0) {
+		errno = EINVAL;
+		return NULL;
+	}
+	return bump__alloc(b, size, alignment);
+}
+
+void *
+bump_calloc(bump_t *b, size_t nmemb, size_t size)
+{
+	size_t bytes;
+	char *p;
+
+	if (b == NULL) {
+		errno = EINVAL;
+		return NULL;
+	}
+	if (size != 0 && nmemb > SIZE_MAX / size) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	bytes = nmemb * size;
+	if ((p = bump__alloc(b, bytes, bump__natural_align(bytes))) == NULL)
+		return NULL;
+	/* Only memory handed out before can hold anything but zeros. */
+	if (p < b->dirty_end)
+		memset(p, 0, p + bytes < b->dirty_end ?
+		    bytes : (size_t)(b->dirty_end - p));
+	return p;
+}
+
+/* Resize the newest block where it stands, or return NULL and change nothing. */
+static void *
+resize_in_place(bump_t *b, char *p, size_t size)
+{
+	if (size == 0)
+		size = 1;
+	if (((uintptr_t)p & (bump__natural_align(size) - 1)) != 0 ||
+	    size > (size_t)(b->limit - p))
+		return NULL;
+	if (p + size > b->commit_end && commit_to(b, p + size) != 0)
+		return NULL;
+	if (p + size < b->top)
+		b->dirty_end = max_ptr(b->dirty_end, b->top);
+	b->top = p + size;
+	return p;
+}
+
+void *
+bump_realloc(bump_t *b, void *ptr, size_t size)
+{
+	char *p = ptr, *top, *moved;
+	size_t old;
+
+	if (b == NULL) {
+		errno = EINVAL;
+		return NULL;
+	}
+	if (p == NULL)
+		return bump_malloc(b, size);
+	top = is_threadsafe(b) ? __atomic_load_n(&b->top, __ATOMIC_RELAXED) :
+	    b->top;
+	if (p < b->base || p >= top) {
+		errno = EINVAL;
+		return NULL;
+	}
+	if (p == b->last) {	/* never set in a BUMP_THREADSAFE arena */
+		if (resize_in_place(b, p, size) != NULL)
+			return p;
+		if (size > (size_t)(b->limit - p)) {
+			errno = ENOMEM;
+			return NULL;
+		}
+	}
+	/* Block sizes are not stored: copy what the old block can hold. */
+	old = (size_t)(top - p);
+	if ((moved = bump_malloc(b, size)) != NULL)
+		memcpy(moved, p, old < size ? old : size);
+	return moved;
+}
+
+void
+bump_free(bump_t *b, void *ptr)
+{
+	if (b != NULL && ptr != NULL && ptr == b->last)
+		lower_top(b, b->last);
+}
+
+void
+bump_reset(bump_t *b)
+{
+	if (b != NULL)
+		lower_top(b, b->base);
+}
+
+int
+bump_trim(bump_t *b)
+{
+	char *keep;
+
+	if (b == NULL) {
+		errno = EINVAL;
+		return -1;
+	}
+	keep = b->base + round_up((size_t)(b->top - b->base),
+	    bump__os_page_size());
+	if (keep >= b->commit_end)
+		return 0;
+	if (bump__os_decommit(keep, (size_t)(b->commit_end - keep)) != 0)
+		return -1;
+	b->commit_end = keep;
+	if (b->dirty_end > keep)
+		b->dirty_end = keep;
+	return 0;
+}
+
+bump_mark_t
+bump_mark(const bump_t *b)
+{
+	bump_mark_t mark = { bump_used(b) };
+
+	return mark;
+}
+
+void
+bump_rewind(bump_t *b, bump_mark_t mark)
+{
+	if (b != NULL && mark.offset <= (size_t)(b->top - b->base))
+		lower_top(b, b->base + mark.offset);
+}
+
+size_t
+bump_used(const bump_t *b)
+{
+	if (b == NULL)
+		return 0;
+	return (size_t)(__atomic_load_n(&b->top, __ATOMIC_RELAXED) - b->base);
+}
+
+size_t
+bump_capacity(const bump_t *b)
+{
+	return b == NULL ? 0 : (size_t)(b->limit - b->base);
+}
+
+int
+bump_owns(const bump_t *b, const void *p)
+{
+	const char *c = p;
+
+	return b != NULL && c >= b->base && c < b->limit;
+}

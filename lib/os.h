@@ -1,0 +1,41 @@
+/*
+ * os.h - what the arena core needs from the operating system.
+ *
+ * One file per OS implements this (os_posix.c, os_windows.c); the core
+ * never looks at the OS itself.  Memory goes through three states:
+ * reserved (address space only, any access faults), committed (readable
+ * and writable; reads as zero until first written) and released.
+ */
+#ifndef BUMP_OS_H
+#define BUMP_OS_H
+
+#include <stddef.h>
+
+/* Commit granularity; every size and address below is a multiple of it. */
+size_t bump__os_page_size(void);
+
+/* Alignment of a reservation's start (64 KiB on Windows, a page elsewhere). */
+size_t bump__os_granularity(void);
+
+/* Size of a huge page worth aligning to, or 0 when the OS offers none. */
+size_t bump__os_huge_page_size(void);
+
+/* Reserve address space without committing memory; NULL when refused. */
+void *bump__os_reserve(size_t size);
+
+/* Make [p, p+size) usable.  0, or -1 when the OS refuses (out of memory). */
+int bump__os_commit(void *p, size_t size);
+
+/* Commit [p, p+size) and fault every page in now. */
+int bump__os_commit_prefaulted(void *p, size_t size);
+
+/* Give [p, p+size) back to the OS; it is reserved again.  0 or -1/errno. */
+int bump__os_decommit(void *p, size_t size);
+
+/* Ask for huge pages over [p, p+size); a hint, never an error. */
+void bump__os_hugepage_hint(void *p, size_t size);
+
+/* Return a whole reservation made by bump__os_reserve. */
+void bump__os_release(void *p, size_t size);
+
+#endif /* BUMP_OS_H */

@@ -1,0 +1,155 @@
+/*
+ * os_posix.c - the OS layer over mmap(2), for Linux, the BSDs and macOS.
+ *
+ * Reservations are PROT_NONE, so untouched address space costs nothing and
+ * every guard page faults; committing is an mprotect(2), decommitting an
+ * madvise(2) that drops the pages followed by PROT_NONE again.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "os.h"
+
+#if !defined(MAP_ANONYMOUS) && defined(MAP_ANON)
+# define MAP_ANONYMOUS MAP_ANON
+#endif
+#ifndef MAP_NORESERVE
+# define MAP_NORESERVE 0	/* the OS does not charge reservations */
+#endif
+
+size_t
+bump__os_page_size(void)
+{
+	long page = sysconf(_SC_PAGESIZE);
+
+	return page > 0 ? (size_t)page : 4096;
+}
+
+size_t
+bump__os_granularity(void)
+{
+	return bump__os_page_size();
+}
+
+#if defined(HAVE_MADV_HUGEPAGE)
+/* Read with open(2)/read(2): the library must not depend on stdio/malloc. */
+static size_t
+read_thp_size(void)
+{
+	char buf[32];
+	size_t size = 0;
+	ssize_t n;
+	int fd = open("/sys/kernel/mm/transparent_hugepage/hpage_pmd_size",
+	    O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof buf);
+	close(fd);
+	for (ssize_t i = 0; i < n && buf[i] >= '0' && buf[i] <= '9'; i++)
+		size = size * 10 + (size_t)(buf[i] - '0');
+	return size;
+}
+
+size_t
+bump__os_huge_page_size(void)
+{
+	static size_t cached;	/* racing first calls compute the same value */
+	size_t size = __atomic_load_n(&cached, __ATOMIC_RELAXED);
+
+	if (size == 0) {
+		size = read_thp_size();
+		if (size == 0 || (size & (size - 1)) != 0)
+			size = (size_t)2 << 20;
+		__atomic_store_n(&cached, size, __ATOMIC_RELAXED);
+	}
+	return size;
+}
+
+void
+bump__os_hugepage_hint(void *p, size_t size)
+{
+	(void)madvise(p, size, MADV_HUGEPAGE);
+}
+#else
+size_t
+bump__os_huge_page_size(void)
+{
+	return 0;
+}
+
+void
+bump__os_hugepage_hint(void *p, size_t size)
+{
+	(void)p;
+	(void)size;
+}
+#endif
+
+void *
+bump__os_reserve(size_t size)
+{
+	void *p = mmap(NULL, size, PROT_NONE,
+	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+int
+bump__os_commit(void *p, size_t size)
+{
+	return mprotect(p, size, PROT_READ | PROT_WRITE);
+}
+
+int
+bump__os_commit_prefaulted(void *p, size_t size)
+{
+#if defined(HAVE_MAP_POPULATE)
+	/* Replace the reservation with populated memory in one call. */
+	void *q = mmap(p, size, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_POPULATE, -1, 0);
+
+	if (q == MAP_FAILED) {
+		/* MAP_FIXED may already have dropped the range: reserve it again. */
+		(void)mmap(p, size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS |
+		    MAP_FIXED | MAP_NORESERVE, -1, 0);
+		return -1;
+	}
+	return 0;
+#else
+	size_t page = bump__os_page_size();
+
+	if (bump__os_commit(p, size) != 0)
+		return -1;
+	for (size_t off = 0; off < size; off += page)
+		((volatile char *)p)[off] = 0;
+	return 0;
+#endif
+}
+
+int
+bump__os_decommit(void *p, size_t size)
+{
+#if defined(HAVE_MADV_DONTNEED)
+	if (madvise(p, size, MADV_DONTNEED) != 0)
+		return -1;
+	return mprotect(p, size, PROT_NONE);
+#else
+	/* A fresh PROT_NONE mapping over the range drops its pages. */
+	void *q = mmap(p, size, PROT_NONE,
+	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0);
+
+	return q == MAP_FAILED ? -1 : 0;
+#endif
+}
+
+void
+bump__os_release(void *p, size_t size)
+{
+	(void)munmap(p, size);
+}

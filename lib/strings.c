@@ -1,0 +1,98 @@
+/*
+ * strings.c - copying strings and memory into an arena.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "arena.h"
+
+/* Every helper refuses a NULL arena or source the same way. */
+static int
+invalid(const bump_t *b, const void *src)
+{
+	if (b == NULL || src == NULL) {
+		errno = EINVAL;
+		return 1;
+	}
+	return 0;
+}
+
+static char *
+copy_string(bump_t *b, const char *s, size_t len)
+{
+	char *copy = bump__alloc(b, len + 1, 1);
+
+	if (copy != NULL) {
+		memcpy(copy, s, len);
+		copy[len] = '\0';
+	}
+	return copy;
+}
+
+char *
+bump_strdup(bump_t *b, const char *s)
+{
+	return invalid(b, s) ? NULL : copy_string(b, s, strlen(s));
+}
+
+char *
+bump_strndup(bump_t *b, const char *s, size_t n)
+{
+	size_t len = 0;
+
+	if (invalid(b, s))
+		return NULL;
+	while (len < n && s[len] != '\0')
+		len++;
+	return copy_string(b, s, len);
+}
+
+void *
+bump_memdup(bump_t *b, const void *p, size_t n)
+{
+	void *copy;
+
+	if (b == NULL || (p == NULL && n != 0)) {
+		errno = EINVAL;
+		return NULL;
+	}
+	copy = bump__alloc(b, n, bump__natural_align(n));
+	if (copy != NULL && n != 0)
+		memcpy(copy, p, n);
+	return copy;
+}
+
+char *
+bump_vasprintf(bump_t *b, const char *fmt, va_list ap)
+{
+	va_list measure;
+	char *s;
+	int len;
+
+	if (invalid(b, fmt))
+		return NULL;
+	va_copy(measure, ap);
+	len = vsnprintf(NULL, 0, fmt, measure);
+	va_end(measure);
+	if (len < 0)
+		return NULL;	/* vsnprintf has set errno */
+	if ((s = bump__alloc(b, (size_t)len + 1, 1)) != NULL)
+		vsnprintf(s, (size_t)len + 1, fmt, ap);
+	return s;
+}
+
+char *
+bump_asprintf(bump_t *b, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	s = bump_vasprintf(b, fmt, ap);
+	va_end(ap);
+	return s;
+}

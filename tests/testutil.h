@@ -1,0 +1,96 @@
+/*
+ * testutil.h - small helpers shared by the Check suites.
+ *
+ * Written in 2026 by the bump_alloc authors.  To the extent possible under
+ * law, the authors have dedicated all copyright and related rights to this
+ * software to the public domain worldwide (CC0 1.0, see COPYING).
+ */
+#ifndef BUMP_TESTUTIL_H
+#define BUMP_TESTUTIL_H
+
+#include <check.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#ifdef __linux__
+# include <fcntl.h>
+#endif
+
+/* Every test case gets a generous time limit. */
+#define TEST_TIMEOUT 30
+
+/*
+ * Resident set size of this process in KiB (VmRSS of /proc/self/status),
+ * or -1 where that is unavailable.  Reads with open/read into a stack
+ * buffer so that measuring does not itself allocate.
+ */
+static inline long
+rss_kib(void)
+{
+#ifdef __linux__
+	char buf[8192];
+	size_t len = 0;
+	ssize_t n;
+	const char *p;
+	int fd = open("/proc/self/status", O_RDONLY);
+
+	if (fd < 0)
+		return -1;
+	while (len < sizeof buf - 1 &&
+	    (n = read(fd, buf + len, sizeof buf - 1 - len)) > 0)
+		len += (size_t)n;
+	close(fd);
+	buf[len] = '\0';
+	p = strstr(buf, "VmRSS:");
+	if (p == NULL)
+		return -1;
+	return strtol(p + 6, NULL, 10);
+#else
+	return -1;
+#endif
+}
+
+/* Skip the rest of a test (with one line on stderr) when RSS is unknown. */
+#define SKIP_UNLESS_RSS(v) do {						\
+	if ((v) < 0) {							\
+		fprintf(stderr, "%s:%d: VmRSS unavailable, RSS check "	\
+		    "skipped\n", __FILE__, __LINE__);			\
+		return;							\
+	}								\
+} while (0)
+
+static inline size_t
+page_size(void)
+{
+	long ps = sysconf(_SC_PAGESIZE);
+
+	return ps > 0 ? (size_t)ps : 4096;
+}
+
+/* A test case with the suites' common time limit. */
+static inline TCase *
+tcase_new(const char *name)
+{
+	TCase *tc = tcase_create(name);
+
+	tcase_set_timeout(tc, TEST_TIMEOUT);
+	return tc;
+}
+
+/* main(): run the suite built by suite_fn(), fail if any test failed. */
+#define TEST_MAIN(suite_fn)						\
+int									\
+main(void)								\
+{									\
+	SRunner *sr_ = srunner_create(suite_fn());			\
+	int failed_;							\
+									\
+	srunner_run_all(sr_, CK_NORMAL);				\
+	failed_ = srunner_ntests_failed(sr_);				\
+	srunner_free(sr_);						\
+	return failed_ ? EXIT_FAILURE : EXIT_SUCCESS;			\
+}
+
+#endif /* BUMP_TESTUTIL_H */
