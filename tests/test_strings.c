@@ -13,7 +13,9 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
-#include <sys/mman.h>
+#ifndef _WIN32
+# include <sys/mman.h>
+#endif
 #include <wchar.h>
 
 #include <bump_alloc.h>
@@ -123,10 +125,19 @@ START_TEST(test_strndup_reads_at_most_n)
 	char *page, *src, *s;
 	int rc;
 
+#ifdef _WIN32
+	DWORD old;
+
+	page = VirtualAlloc(NULL, 2 * ps, MEM_RESERVE | MEM_COMMIT,
+	    PAGE_READWRITE);
+	ck_assert_ptr_nonnull(page);
+	rc = !VirtualProtect(page + ps, ps, PAGE_NOACCESS, &old);
+#else
 	page = mmap(NULL, 2 * ps, PROT_READ | PROT_WRITE,
 	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ck_assert_ptr_ne(page, MAP_FAILED);
 	rc = mprotect(page + ps, ps, PROT_NONE);
+#endif
 	ck_assert_int_eq(rc, 0);
 	src = page + ps - 4;
 	memcpy(src, "wxyz", 4);			/* no NUL before the guard */
@@ -139,7 +150,11 @@ START_TEST(test_strndup_reads_at_most_n)
 	s = bump_memdup(b, src, 4);
 	ck_assert_ptr_nonnull(s);
 	ck_assert_int_eq(memcmp(s, "wxyz", 4), 0);
+#ifdef _WIN32
+	VirtualFree(page, 0, MEM_RELEASE);
+#else
 	munmap(page, 2 * ps);
+#endif
 	bump_destroy(b);
 }
 END_TEST
