@@ -33,7 +33,10 @@ fresh(size_t reserve)
 }
 
 /* Calls bump_vasprintf the way a user's own variadic wrapper would. */
-#if defined(__GNUC__)
+#if defined(__MINGW32__)
+static char *call_vasprintf(bump_t *b, const char *fmt, ...)
+	__attribute__((format(gnu_printf, 2, 3)));	/* mingw's C99 printf */
+#elif defined(__GNUC__)
 static char *call_vasprintf(bump_t *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 #endif
