@@ -70,5 +70,5 @@ make install DESTDIR="$build/dest"
 
 step "make check under wine"
 make -j2 check || { cat tests/*.log | tail -100; exit 1; }
-grep -h '^[0-9]*%: Checks' tests/*.log
+grep '^[0-9]*%: Checks' tests/*.log
 grep -h 'committed' tests/test_create.log || true
