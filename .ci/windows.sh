@@ -23,7 +23,7 @@ Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 EOT
 fi
 apt-get update -qq
-apt-get install -y -qq gcc-mingw-w64-x86-64 wine64 >/dev/null
+apt-get install -y -qq gcc-mingw-w64-x86-64 wine wine64 >/dev/null
 rm -rf "$build"
 mkdir -p "$build/check"
 

@@ -6,7 +6,7 @@ case $1 in
 *) exec "$@" ;;
 esac
 if [ -z "$WINE" ]; then
-	echo "SKIP: $1 needs wine to run (Debian: apt-get install wine64)"
+	echo "SKIP: $1 needs wine to run (Debian: apt-get install wine wine64)"
 	exit 77
 fi
 WINEPREFIX=${WINEPREFIX:-${TMPDIR:-/tmp}/bump_alloc-wine-$(id -u)}
