@@ -169,7 +169,16 @@ bump_create(size_t reserve, unsigned flags)
 	}
 	capacity = round_up(reserve, page);
 	total = capacity + overhead;
-	if ((mapping = bump__os_reserve(total)) == NULL) {
+	/*
+	 * Huge pages that cannot be committed piecemeal back the whole arena
+	 * from the start, when its size is a multiple of them; without guard
+	 * pages, since pinned pages cannot be made inaccessible.
+	 */
+	mapping = NULL;
+	if (huge != 0 && capacity % huge == 0 &&
+	    (mapping = bump__os_reserve_pinned_huge(total)) != NULL)
+		flags |= BUMP__PINNED;
+	if (mapping == NULL && (mapping = bump__os_reserve(total)) == NULL) {
 		errno = ENOMEM;
 		return NULL;
 	}
@@ -177,7 +186,7 @@ bump_create(size_t reserve, unsigned flags)
 	base = (char *)round_up((size_t)(uintptr_t)(mapping + header + page),
 	    region_align);
 	b = (bump_t *)(void *)(base - page - header);
-	if (bump__os_commit(b, header) != 0)
+	if (!(flags & BUMP__PINNED) && bump__os_commit(b, header) != 0)
 		goto fail;
 	b->top = b->base = b->commit_end = b->dirty_end = base;
 	b->last = NULL;
@@ -186,9 +195,11 @@ bump_create(size_t reserve, unsigned flags)
 	b->mapping = mapping;
 	b->mapping_size = total;
 	b->flags = flags;
-	if (huge != 0)
+	if (flags & BUMP__PINNED)
+		b->commit_end = b->limit;
+	else if (huge != 0)
 		bump__os_hugepage_hint(base, capacity);
-	if (flags & BUMP_PREFAULT) {
+	if ((flags & BUMP_PREFAULT) && !(flags & BUMP__PINNED)) {
 		if (bump__os_commit_prefaulted(base, capacity) != 0)
 			goto fail;
 		b->commit_end = b->limit;
@@ -326,8 +337,8 @@ bump_trim(bump_t *b)
 	}
 	keep = b->base + round_up((size_t)(b->top - b->base),
 	    bump__os_page_size());
-	if (keep >= b->commit_end)
-		return 0;
+	if (keep >= b->commit_end || (b->flags & BUMP__PINNED))
+		return 0;	/* nothing to give back, or pinned pages */
 	if (bump__os_decommit(keep, (size_t)(b->commit_end - keep)) != 0)
 		return -1;
 	b->commit_end = keep;

@@ -9,6 +9,8 @@
 #include "bump_alloc.h"
 
 #define BUMP_ALL_FLAGS (BUMP_THREADSAFE | BUMP_HUGEPAGES | BUMP_PREFAULT)
+/* In b->flags only: the region is committed once for all on pinned pages. */
+#define BUMP__PINNED (1u << 31)
 
 /*
  * The bookkeeping sits on its own page below a guard page, below the

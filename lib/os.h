@@ -35,6 +35,15 @@ int bump__os_decommit(void *p, size_t size);
 /* Ask for huge pages over [p, p+size); a hint, never an error. */
 void bump__os_hugepage_hint(void *p, size_t size);
 
+/*
+ * Reserve size bytes and commit all of them at once on huge pages, for an
+ * OS whose huge pages cannot be committed piece by piece (Windows large
+ * pages).  NULL where the OS does not do this or refuses; the caller then
+ * reserves as usual.  The pages are pinned: they can be neither guarded
+ * nor decommitted, and bump__os_release frees them.
+ */
+void *bump__os_reserve_pinned_huge(size_t size);
+
 /* Return a whole reservation made by bump__os_reserve. */
 void bump__os_release(void *p, size_t size);
 

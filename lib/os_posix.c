@@ -100,6 +100,14 @@ bump__os_reserve(size_t size)
 	return p == MAP_FAILED ? NULL : p;
 }
 
+/* Transparent huge pages are committed like any other page. */
+void *
+bump__os_reserve_pinned_huge(size_t size)
+{
+	(void)size;
+	return NULL;
+}
+
 int
 bump__os_commit(void *p, size_t size)
 {

@@ -8,6 +8,7 @@
 #include <config.h>
 
 #include <errno.h>
+#include <stdint.h>
 #include <windows.h>
 
 #include "os.h"
@@ -34,21 +35,60 @@ bump__os_granularity(void)
 }
 
 /*
- * Large pages must be reserved and committed in one call and cannot be
- * guarded or decommitted page by page, which the arena relies on: the
- * hint is not taken on Windows.
+ * Large pages need SeLockMemoryPrivilege, which an administrator grants
+ * and the process must enable; enabling succeeds only for a privilege the
+ * token holds.
  */
+static int
+may_lock_memory(void)
+{
+	TOKEN_PRIVILEGES tp;
+	HANDLE token;
+	int ok;
+
+	tp.PrivilegeCount = 1;
+	tp.Privileges[0].Attributes = SE_PRIVILEGE_ENABLED;
+	if (!LookupPrivilegeValueW(NULL, L"SeLockMemoryPrivilege",
+	    &tp.Privileges[0].Luid) || !OpenProcessToken(GetCurrentProcess(),
+	    TOKEN_ADJUST_PRIVILEGES, &token))
+		return 0;
+	ok = AdjustTokenPrivileges(token, FALSE, &tp, 0, NULL, NULL) &&
+	    GetLastError() == ERROR_SUCCESS;
+	CloseHandle(token);
+	return ok;
+}
+
+/* The large page size, or 0 (no large pages) without the privilege. */
 size_t
 bump__os_huge_page_size(void)
 {
-	return 0;
+	size_t size = GetLargePageMinimum();
+
+	return size != 0 && may_lock_memory() ? size : 0;
 }
 
+/*
+ * Large pages are reserved and committed in one call and are never paged
+ * out, so there is nothing to hint: bump__os_reserve_pinned_huge takes
+ * them for the whole arena.
+ */
 void
 bump__os_hugepage_hint(void *p, size_t size)
 {
 	(void)p;
 	(void)size;
+}
+
+void *
+bump__os_reserve_pinned_huge(size_t size)
+{
+	size_t large = GetLargePageMinimum();
+
+	if (large == 0 || size > SIZE_MAX - large)
+		return NULL;
+	size = (size + large - 1) / large * large;
+	return VirtualAlloc(NULL, size, MEM_RESERVE | MEM_COMMIT |
+	    MEM_LARGE_PAGES, PAGE_READWRITE);
 }
 
 void *

@@ -71,15 +71,19 @@ bump_vasprintf(bump_t *b, const char *fmt, va_list ap)
 {
 	va_list measure;
 	char *s;
-	int len;
+	int len, saved_errno;
 
 	if (invalid(b, fmt))
 		return NULL;
+	saved_errno = errno;
+	errno = 0;
 	va_copy(measure, ap);
 	len = vsnprintf(NULL, 0, fmt, measure);
 	va_end(measure);
-	if (len < 0)
+	/* mingw's printf skips a wide string it cannot convert, with EILSEQ. */
+	if (len < 0 || errno == EILSEQ)
 		return NULL;	/* vsnprintf has set errno */
+	errno = saved_errno;
 	if ((s = bump__alloc(b, (size_t)len + 1, 1)) != NULL)
 		vsnprintf(s, (size_t)len + 1, fmt, ap);
 	return s;

@@ -1,12 +1,19 @@
 #!/bin/sh
 # The shared library exports exactly the functions in tests/symbols.txt.
 lib="$top_builddir/lib/.libs/libbump_alloc.so"
-if [ ! -f "$lib" ]; then
-	echo "SKIP: no shared library at $lib (static-only or non-ELF build)"
+dll=$(ls "$top_builddir"/lib/.libs/libbump_alloc-*.dll 2>/dev/null | head -n 1)
+if [ -f "$lib" ]; then
+	actual=$(${NM:-nm} -D --defined-only "$lib" |
+		awk '$2 ~ /^[TDBRVW]$/ { print $3 }' | sed 's/@.*//' | LC_ALL=C sort -u)
+elif [ -n "$dll" ] && [ -n "$OBJDUMP" ]; then
+	# A Windows DLL: the names in its export table.
+	lib=$dll
+	actual=$($OBJDUMP -p "$dll" | sed -n '/^\[Ordinal\/Name Pointer\] Table/,/^$/p' |
+		awk '/^\t\[/ { print $NF }' | LC_ALL=C sort -u)
+else
+	echo "SKIP: no shared library at $lib (static-only build)"
 	exit 77
 fi
-actual=$(${NM:-nm} -D --defined-only "$lib" | awk '$2 ~ /^[TDBRVW]$/ { print $3 }' |
-	sed 's/@.*//' | LC_ALL=C sort -u)
 expected=$(LC_ALL=C sort -u "$top_srcdir/tests/symbols.txt")
 if [ "$actual" != "$expected" ]; then
 	echo "FAIL: exported symbols differ from tests/symbols.txt (< expected, > exported):"

@@ -14,6 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#ifdef _WIN32
+# include <windows.h>
+# include <psapi.h>
+#endif
 #ifdef __linux__
 # include <fcntl.h>
 #endif
@@ -22,8 +26,8 @@
 #define TEST_TIMEOUT 30
 
 /*
- * Resident set size of this process in KiB (VmRSS of /proc/self/status),
- * or -1 where that is unavailable.  Reads with open/read into a stack
+ * Resident set size of this process in KiB (VmRSS of /proc/self/status;
+ * the working set on Windows), or -1 where that is unavailable.  Reads with open/read into a stack
  * buffer so that measuring does not itself allocate.  VmRSS counts file
  * pages too, so code run for the first time (this function included)
  * raises it: warm the code paths up before taking a baseline.
@@ -49,6 +53,13 @@ rss_kib_once(void)
 	if (p == NULL)
 		return -1;
 	return strtol(p + 6, NULL, 10);
+#elif defined(_WIN32)
+	PROCESS_MEMORY_COUNTERS pmc;
+
+	pmc.cb = sizeof pmc;
+	if (!K32GetProcessMemoryInfo(GetCurrentProcess(), &pmc, sizeof pmc))
+		return -1;
+	return (long)(pmc.WorkingSetSize / 1024);
 #else
 	return -1;
 #endif
@@ -86,9 +97,16 @@ static void *(*const volatile fill_bytes_)(void *, int, size_t) = memset;
 static inline size_t
 page_size(void)
 {
+#ifdef _WIN32
+	SYSTEM_INFO info;
+
+	GetSystemInfo(&info);
+	return info.dwPageSize;
+#else
 	long ps = sysconf(_SC_PAGESIZE);
 
 	return ps > 0 ? (size_t)ps : 4096;
+#endif
 }
 
 /* n, hidden from the optimiser (keeps -Walloc-size-larger-than quiet). */
