@@ -351,15 +351,14 @@ push_chunk(struct thread *t)
 static void
 pop_chunk(struct thread *t)
 {
-	struct chunk *c = t->chunk;
+	struct chunk *c = t->chunk, *prev = c->prev;
 
 	save_chunk(t);
-	if (t->spare == NULL) {
+	if (t->spare == NULL)
 		t->spare = c;
-	} else {
+	else
 		(void)bump__os_decommit(c, g.chunk_size);
-	}
-	enter_chunk(t, c->prev);
+	enter_chunk(t, prev);
 }
 
 static struct thread *
