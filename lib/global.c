@@ -987,6 +987,6 @@ report_at_exit(void)
 	rep.region_used = LOAD(&carved);
 	rep.large_peak = LOAD(&large_peak);
 	rep.chunk_size = g.chunk_size;
-	rep.large_threshold = g.small_max + 1;
+	rep.large_threshold = g.small_max + 16;
 	bump__print_report(&rep);
 }

@@ -19,6 +19,7 @@ struct bump_config {
 	enum bump_free_policy free_policy;
 	enum bump_exhaust on_exhaust;
 	int stats;
+	int stats_fd;		/* a copy of stderr: programs may close it */
 	int hugepages;
 };
 

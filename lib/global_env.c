@@ -9,6 +9,7 @@
 
 #define _GNU_SOURCE 1
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -17,9 +18,17 @@
 
 /* ---- Messages ---------------------------------------------------------- */
 
+static void write_line(int fd, const char *const *parts);
+
 /* Write the NULL-terminated list of strings as one line on stderr. */
 void
 bump__write_message(const char *const *parts)
+{
+	write_line(STDERR_FILENO, parts);
+}
+
+static void
+write_line(int fd, const char *const *parts)
 {
 	char line[512];
 	size_t len = 0;
@@ -29,7 +38,7 @@ bump__write_message(const char *const *parts)
 			line[len++] = *s;
 	line[len++] = '\n';
 	for (size_t done = 0; done < len;) {
-		ssize_t n = write(STDERR_FILENO, line + done, len - done);
+		ssize_t n = write(fd, line + done, len - done);
 		if (n <= 0 && errno != EINTR)
 			return;
 		if (n > 0)
@@ -203,6 +212,13 @@ bump__read_config(struct bump_config *config, size_t default_reserve)
 	    "BUMP_ALLOC_ON_EXHAUST", modes, "system, null or abort",
 	    EXHAUST_SYSTEM);
 	config->stats = read_flag("BUMP_ALLOC_STATS");
+	/* coreutils close stderr in an atexit handler, before the report. */
+	config->stats_fd = STDERR_FILENO;
+	if (config->stats) {
+		int fd = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 200);
+		if (fd >= 0)
+			config->stats_fd = fd;
+	}
 	config->hugepages = read_flag("BUMP_ALLOC_HUGEPAGES");
 }
 
@@ -367,7 +383,7 @@ bump__print_report(const struct bump_report *rep)
 		    policies[rep->config->free_policy], ", on-exhaust=",
 		    modes[rep->config->on_exhaust], ", threads ",
 		    format_u64(d, rep->threads), NULL };
-		bump__write_message(line);
+		write_line(rep->config->stats_fd, line);
 	}
 	{
 		const char *line[] = { "bump_alloc:   region used ",
@@ -376,7 +392,7 @@ bump__print_report(const struct bump_report *rep)
 		    format_bytes(d, rep->large_threshold),
 		    " and more get their own pages: peak ",
 		    format_bytes(e, rep->large_peak), NULL };
-		bump__write_message(line);
+		write_line(rep->config->stats_fd, line);
 	}
 	{
 		const char *line[] = { "bump_alloc:   malloc ",
@@ -385,7 +401,7 @@ bump__print_report(const struct bump_report *rep)
 		    format_u64(e, c->reallocs_in_place), " in place), large ",
 		    format_u64(f, c->large), ", fallbacks to the system allocator ",
 		    format_u64(g, c->fallbacks), NULL };
-		bump__write_message(line);
+		write_line(rep->config->stats_fd, line);
 	}
 	{
 		const char *line[] = { "bump_alloc:   allocated ",
@@ -396,7 +412,7 @@ bump__print_report(const struct bump_report *rep)
 		    "%), recycled blocks ", format_u64(f, c->recycled),
 		    ", frees from other threads ", format_u64(h, c->remote_frees),
 		    NULL };
-		bump__write_message(line);
+		write_line(rep->config->stats_fd, line);
 	}
 	if (c->bytes_freed > 0 && c->bytes_reclaimed * 2 < c->bytes_freed) {
 		const char *line[] = { "bump_alloc: verdict: ",
@@ -407,6 +423,6 @@ bump__print_report(const struct bump_report *rep)
 		    "): this program does not suit a bump allocator",
 		    rep->config->free_policy == FREE_RECYCLE ? "" :
 		    "; try BUMP_ALLOC_FREE=recycle", NULL };
-		bump__write_message(line);
+		write_line(rep->config->stats_fd, line);
 	}
 }
