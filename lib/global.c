@@ -27,6 +27,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "global.h"
@@ -514,6 +515,48 @@ large_free(struct large_slot *slot)
 	__atomic_sub_fetch(&large_live, len, __ATOMIC_ACQ_REL);
 }
 
+/*
+ * Resize a large block by moving its pages rather than its bytes, as
+ * glibc does for its mmapped chunks.  NULL where the OS cannot.
+ */
+static void *
+large_remap(struct large_slot *slot, size_t n)
+{
+#if defined(HAVE_MREMAP) && defined(MREMAP_MAYMOVE)
+	size_t old = slot->len, len;
+	void *p = (void *)slot->key, *q;
+
+	if (n > PTRDIFF_MAX - g.page)
+		return NULL;
+	len = round_up(n, g.page);
+	if (len > old && !within_reserve(len - old))
+		return NULL;
+	q = mremap(p, old, len, MREMAP_MAYMOVE);
+	if (q == MAP_FAILED)
+		return NULL;
+	STORE(&slot->key, (uintptr_t)1);
+	if (large_insert((uintptr_t)q, len) != 0) {
+		/* Cannot happen: the slot just freed is there to take. */
+		abort();
+	}
+	if (len > old) {
+		size_t live = __atomic_add_fetch(&large_live, len - old,
+		    __ATOMIC_ACQ_REL);
+		size_t peak = LOAD(&large_peak);
+		while (live > peak && !__atomic_compare_exchange_n(&large_peak,
+		    &peak, live, 1, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+			;
+	} else {
+		__atomic_sub_fetch(&large_live, old - len, __ATOMIC_ACQ_REL);
+	}
+	return q;
+#else
+	(void)slot;
+	(void)n;
+	return NULL;
+#endif
+}
+
 /* ---- Allocation -------------------------------------------------------- */
 
 static void *
@@ -790,6 +833,11 @@ resize(void *p, size_t n)
 			COUNT(t, reallocs, 1);
 		if (n <= slot->len && n > slot->len / 2)
 			return p;
+		if (n > g.small_max) {
+			void *q = large_remap(slot, n);
+			if (q != NULL)
+				return q;
+		}
 		return move_block(p, slot->len, n);
 	}
 	if (g.libc.realloc != NULL)
