@@ -120,6 +120,16 @@ if have "$cc"; then
 	[ -x "$tmp/churn" ] && same churn "$tmp/churn"
 fi
 
+if [ -x "$tmp/churn" ]; then
+	# Pointers from a library opened with RTLD_DEEPBIND (glibc's malloc).
+	if "$cc" -shared -fPIC -o "$tmp/deepbind_lib.so" "$srcdir/tests/programs/deepbind_lib.c" &&
+	    "$cc" -o "$tmp/deepbind_main" "$srcdir/tests/programs/deepbind_main.c" -ldl; then
+		same "RTLD_DEEPBIND pointers" "$tmp/deepbind_main" "$tmp/deepbind_lib.so"
+	else
+		echo "FAIL: cannot build the RTLD_DEEPBIND test"; status=1
+	fi
+fi
+
 cxx=${CXX:-c++}
 if have "$cxx"; then
 	if "$cxx" -O2 -pthread -o "$tmp/containers" "$srcdir/tests/programs/containers.cc"; then
