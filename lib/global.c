@@ -536,7 +536,8 @@ large_remap(struct large_slot *slot, size_t n)
 		return NULL;
 	STORE(&slot->key, (uintptr_t)1);
 	if (large_insert((uintptr_t)q, len) != 0) {
-		/* Cannot happen: the slot just freed is there to take. */
+		/* Only if the table is full and another thread took the
+		 * slot just freed: no state to go back to. */
 		abort();
 	}
 	if (len > old) {
