@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 export DEBIAN_FRONTEND=noninteractive
-apt-get install -y -qq python3 perl sqlite3 git xz-utils g++ time >/dev/null
+apt-get install -y -qq python3 perl sqlite3 git xz-utils g++ >/dev/null
 
 make -j2
 BUMP_REQUIRE_PROGRAMS=1 make check \

@@ -23,6 +23,7 @@
 #define _GNU_SOURCE 1
 #include <errno.h>
 #include <malloc.h>
+#include <pthread.h>
 #include <sched.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -79,6 +80,7 @@ struct thread {
 	struct chunk *spare;	/* an emptied chunk, for the next overflow */
 	uint64_t id;
 	struct thread *next;	/* all threads, for the statistics */
+	struct thread *next_orphan;
 	struct bump_counts counts;
 	struct node *lists[NCLASS];
 };
@@ -103,6 +105,12 @@ static size_t large_max_probe;
 static uint64_t fallbacks, last_id;
 static struct thread *all_threads;
 static int init_state;		/* 0 not yet, 1 running, 2 done */
+
+/* States of threads that have exited, for new threads to take over. */
+static struct thread *orphans;
+static int orphans_lock;
+static pthread_key_t exit_key;
+static int have_exit_key;
 
 static __thread struct thread *self __attribute__((tls_model("initial-exec")));
 static __thread int in_init __attribute__((tls_model("initial-exec")));
@@ -238,6 +246,8 @@ init_region(void)
 	STORE(&g.size, size);
 }
 
+static void thread_exit(void *state);
+
 /* 0 when the allocator is ready, -1 when called from inside start-up. */
 static int
 init_global(void)
@@ -260,6 +270,7 @@ init_global(void)
 		g.page = bump__os_page_size();
 		choose_geometry(g.config.reserve);
 		init_region();
+		have_exit_key = pthread_key_create(&exit_key, thread_exit) == 0;
 		in_init = 0;
 		STORE(&init_state, 2);
 		return 0;
@@ -362,13 +373,77 @@ pop_chunk(struct thread *t)
 	enter_chunk(t, prev);
 }
 
+/*
+ * The orphan list has a lock, but nobody ever waits for it: a thread that
+ * finds it taken carves a new chunk, or (exiting) tries a few times and
+ * leaves its chunks behind.  So fork() at any moment cannot deadlock.
+ */
+static int
+try_lock(int *lock)
+{
+	return __atomic_exchange_n(lock, 1, __ATOMIC_ACQUIRE) == 0;
+}
+
+static void
+unlock(int *lock)
+{
+	__atomic_store_n(lock, 0, __ATOMIC_RELEASE);
+}
+
+/* At thread exit: hand the chunks, lists and all to the next new thread. */
+static void
+thread_exit(void *state)
+{
+	struct thread *t = state;
+
+	/* Later frees in this thread are foreign to it: they do nothing. */
+	self = NULL;
+	for (int tries = 0; tries < 100; tries++) {
+		if (try_lock(&orphans_lock)) {
+			t->next_orphan = orphans;
+			orphans = t;
+			unlock(&orphans_lock);
+			return;
+		}
+		(void)sched_yield();
+	}
+}
+
+static void
+watch_exit(struct thread *t)
+{
+	self = t;	/* pthread_setspecific may allocate: be ready */
+	if (have_exit_key)
+		(void)pthread_setspecific(exit_key, t);
+}
+
+static struct thread *
+adopt_orphan(void)
+{
+	struct thread *t;
+
+	if (LOAD(&orphans) == NULL || !try_lock(&orphans_lock))
+		return NULL;
+	t = orphans;
+	if (t != NULL)
+		orphans = t->next_orphan;
+	unlock(&orphans_lock);
+	return t;
+}
+
 static struct thread *
 init_thread(void)
 {
 	struct thread *t;
 	struct chunk *c;
 
-	if (init_global() != 0 || (c = carve_chunk()) == NULL)
+	if (init_global() != 0)
+		return NULL;
+	if ((t = adopt_orphan()) != NULL) {
+		watch_exit(t);
+		return t;
+	}
+	if ((c = carve_chunk()) == NULL)
 		return NULL;
 	/* The thread's own state lives at the start of its first chunk. */
 	t = (struct thread *)(void *)first_header((char *)(c + 1));
@@ -383,7 +458,7 @@ init_thread(void)
 	while (!__atomic_compare_exchange_n(&all_threads, &t->next, t, 1,
 	    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
 		;
-	self = t;
+	watch_exit(t);
 	return t;
 }
 

@@ -764,9 +764,43 @@ scenario_policy(void)
 	return 0;
 }
 
+static void *
+short_lived(void *arg)
+{
+	char *blocks[100];
+
+	for (int i = 0; i < 100; i++)
+		if ((blocks[i] = malloc(1000)) == NULL)
+			return arg;
+	for (int i = 0; i < 100; i += 2)	/* some garbage left behind */
+		free(blocks[i]);
+	return NULL;
+}
+
+/* 500 threads one after the other: each takes over the chunks of the
+ * last, so a 32 MiB reserve (16 chunks) is enough. */
+static int
+scenario_thread_churn(void)
+{
+	for (int i = 0; i < 500; i++) {
+		pthread_t tid;
+		void *failed;
+
+		if (pthread_create(&tid, NULL, short_lived, &tid) != 0 ||
+		    pthread_join(tid, &failed) != 0 || failed != NULL) {
+			printf("thread %d failed\n", i);
+			return 1;
+		}
+	}
+	printf("threads ok\n");
+	return 0;
+}
+
 static int
 run_scenario(const char *name)
 {
+	if (strcmp(name, "thread_churn") == 0)
+		return scenario_thread_churn();
 	if (strcmp(name, "seed") == 0)
 		return seed_scenario(100) || seed_scenario(65535);
 	if (strcmp(name, "seed100") == 0)
@@ -908,6 +942,17 @@ START_TEST(stats_report_and_verdict)
 }
 END_TEST
 
+START_TEST(exited_threads_leave_their_chunks)
+{
+	struct child c;
+
+	run_child(&c, "thread_churn", "BUMP_ALLOC_SIZE", "32M",
+	    "BUMP_ALLOC_ON_EXHAUST", "null", (char *)NULL);
+	assert_child_ok(&c);
+	ck_assert_str_eq(c.out, "threads ok\n");
+}
+END_TEST
+
 START_TEST(free_policies)
 {
 	struct child c;
@@ -963,6 +1008,7 @@ malloc_suite(void)
 	tcase_add_test(tc, malformed_settings);
 	tcase_add_test(tc, stats_report_and_verdict);
 	tcase_add_test(tc, free_policies);
+	tcase_add_test(tc, exited_threads_leave_their_chunks);
 	suite_add_tcase(s, tc);
 	return s;
 }
