@@ -186,7 +186,7 @@ in_region(const void *p)
 static inline struct chunk *
 chunk_of(const void *p)
 {
-	return (struct chunk *)(g.base +
+	return (struct chunk *)(void *)(g.base +
 	    (((uintptr_t)p - (uintptr_t)g.base) & ~(g.chunk_size - 1)));
 }
 
