@@ -230,10 +230,7 @@ init_region(void)
 
 	if (size < g.config.reserve ||
 	    (p = bump__os_reserve(size + g.chunk_size)) == NULL) {
-		static const char *const msg[] = { "bump_alloc: cannot reserve "
-		    "BUMP_ALLOC_SIZE bytes of address space; every allocation "
-		    "goes to the exhaustion policy", NULL };
-		bump__write_message(msg);
+		bump__print_no_reserve(g.config.reserve);
 		return;
 	}
 	g.base = (char *)round_up((uintptr_t)p, g.chunk_size);

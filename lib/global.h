@@ -53,6 +53,7 @@ void bump__read_config(struct bump_config *config, size_t default_reserve);
 void bump__find_libc(struct bump_libc *libc);
 void bump__print_report(const struct bump_report *report);
 void bump__print_exhausted(size_t reserve, size_t request);
+void bump__print_no_reserve(size_t reserve);
 void bump__write_message(const char *const *parts);
 int bump__parse_size(const char *s, size_t *out);
 

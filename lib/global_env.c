@@ -362,6 +362,17 @@ bump__print_exhausted(size_t reserve, size_t request)
 	bump__write_message(parts);
 }
 
+void
+bump__print_no_reserve(size_t reserve)
+{
+	char r[32];
+	const char *parts[] = { "bump_alloc: cannot reserve ",
+	    format_bytes(r, reserve), " of address space (BUMP_ALLOC_SIZE); "
+	    "every allocation goes to BUMP_ALLOC_ON_EXHAUST", NULL };
+
+	bump__write_message(parts);
+}
+
 static unsigned
 percent(uint64_t part, uint64_t whole)
 {

@@ -905,6 +905,12 @@ START_TEST(malformed_settings)
 		    strstr(c.out, cases[i][2]) != NULL,
 		    "%s=%s gave:\n%s", cases[i][0], cases[i][1], c.out);
 	}
+	/* More than the address space: one line, and glibc does the work. */
+	run_child(&c, "seed", "BUMP_ALLOC_SIZE", "200T", (char *)NULL);
+	assert_child_ok(&c);
+	ck_assert_int_eq(count_lines(c.out, "bump_alloc:"), 1);
+	ck_assert_ptr_nonnull(strstr(c.out,
+	    "bump_alloc: cannot reserve 200 TiB of address space"));
 	/* Well-formed spellings print nothing. */
 	static const char *const sizes[] = { "64M", "64MiB", "64mb", "65536K",
 	    "67108864", "1G", "1 GiB" };
