@@ -553,7 +553,7 @@ large_alloc(size_t n, size_t align)
 	size_t len, extra = align > g.page ? align - g.page : 0;
 	char *map, *p;
 
-	if (n > PTRDIFF_MAX - extra - g.page)
+	if (extra >= PTRDIFF_MAX / 2 || n > PTRDIFF_MAX / 2 - extra)
 		return NULL;
 	len = round_up(n == 0 ? 1 : n, g.page);
 	if (g.large == NULL || !within_reserve(len) ||

@@ -216,6 +216,11 @@ START_TEST(overflow_is_enomem)
 	errno = 0;
 	ck_assert_ptr_null(memalign(opaque_size(SIZE_MAX), 8));
 	ck_assert_int_eq(errno, EINVAL);
+	ck_assert_ptr_null(aligned_alloc(opaque_size((size_t)1 << 63), 16));
+	ck_assert_ptr_null(memalign(opaque_size((size_t)1 << 62), 16));
+	void *q = p;
+	ck_assert_int_ne(posix_memalign(&q, opaque_size((size_t)1 << 62), 1), 0);
+	ck_assert_ptr_eq(q, p);
 	p = reallocarray(p, 100, 10);
 	ck_assert_ptr_nonnull(p);
 	ck_assert_str_eq(p, "kept");
