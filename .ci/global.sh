@@ -1,0 +1,26 @@
+#!/bin/bash
+# CI job of the global allocator: install the real programs the test runs
+# under LD_PRELOAD, then run it (and the allocator's Check suite) with
+# every program required, and check the installed bump-run and pkg-config.
+# Runs after .ci/run's quick start, in the same tree.  Budget: 10 minutes.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export DEBIAN_FRONTEND=noninteractive
+apt-get install -y -qq python3 perl sqlite3 git xz-utils g++ >/dev/null
+
+make -j2
+BUMP_REQUIRE_PROGRAMS=1 make check \
+	TESTS='tests/test_malloc tests/check_malloc_symbols.sh tests/check_programs.sh' \
+	||
+	{ cat tests/test_malloc.log tests/check_programs.sh.log 2>/dev/null | tail -60; exit 1; }
+cat tests/check_programs.sh.log
+
+# The installed command and the pkg-config variable.
+preload=$(pkg-config --variable=preload bump_alloc)
+test -f "$preload"
+man -w 1 bump-run
+man -w 3 bump_alloc_malloc
+bump-run --stats -- python3 -c 'print("hello from bump-run")'
+LD_PRELOAD=$preload sort --version > /dev/null
+echo "global allocator: all green"

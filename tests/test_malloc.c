@@ -1,0 +1,1040 @@
+/*
+ * test_malloc.c - libbump_alloc_malloc as the process allocator.
+ *
+ * This program is linked with the library, so malloc and friends here,
+ * in Check and in the C library are all the bump allocator's.  Settings
+ * are read once per process: tests of other settings re-run this binary
+ * with "--child SCENARIO" and an environment of their own.
+ *
+ * Written in 2026 by the bump_alloc authors.  To the extent possible under
+ * law, the authors have dedicated all copyright and related rights to this
+ * software to the public domain worldwide (CC0 1.0, see COPYING).
+ */
+#ifndef _GNU_SOURCE
+# define _GNU_SOURCE 1
+#endif
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <malloc.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+
+#include "testutil.h"
+
+#define KiB ((size_t)1 << 10)
+#define MiB ((size_t)1 << 20)
+
+/* The default reserve of this program: 256 MiB (BUMP_ALLOC_SIZE wins). */
+const size_t bump_alloc_global_size = 256 * MiB;
+
+/* glibc's other names, which the library defines too. */
+void cfree(void *p);
+void *__libc_malloc(size_t n);
+void __libc_free(void *p);
+
+static void *(*volatile opaque_malloc)(size_t) = malloc;
+
+/* ---- Running this program again with other settings -------------------- */
+
+struct child {
+	int status;		/* from waitpid */
+	char out[16384];	/* stdout and stderr */
+	size_t len;
+};
+
+/* Run "this --child scenario" with NAME=VALUE pairs added (NULL ends). */
+static void
+run_child(struct child *c, const char *scenario, ...)
+{
+	int fds[2];
+	pid_t pid;
+	va_list ap;
+
+	ck_assert_int_eq(pipe(fds), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		const char *name;
+
+		dup2(fds[1], 1);
+		dup2(fds[1], 2);
+		close(fds[0]);
+		unsetenv("BUMP_ALLOC_SIZE");
+		unsetenv("BUMP_ALLOC_FREE");
+		unsetenv("BUMP_ALLOC_ON_EXHAUST");
+		unsetenv("BUMP_ALLOC_STATS");
+		va_start(ap, scenario);
+		while ((name = va_arg(ap, const char *)) != NULL)
+			setenv(name, va_arg(ap, const char *), 1);
+		va_end(ap);
+		execl("/proc/self/exe", "test_malloc", "--child", scenario,
+		    (char *)NULL);
+		_exit(126);
+	}
+	close(fds[1]);
+	c->len = 0;
+	for (;;) {
+		ssize_t n = read(fds[0], c->out + c->len, sizeof c->out - 1 - c->len);
+		if (n <= 0)
+			break;
+		c->len += (size_t)n;
+	}
+	c->out[c->len] = '\0';
+	close(fds[0]);
+	ck_assert_int_eq(waitpid(pid, &c->status, 0), pid);
+}
+
+static int
+exited_ok(const struct child *c)
+{
+	return WIFEXITED(c->status) && WEXITSTATUS(c->status) == 0;
+}
+
+static int
+count_lines(const char *s, const char *prefix)
+{
+	int n = 0;
+
+	for (const char *line = s; *line != '\0';) {
+		const char *nl = strchr(line, '\n');
+		if (strncmp(line, prefix, strlen(prefix)) == 0)
+			n++;
+		if (nl == NULL)
+			break;
+		line = nl + 1;
+	}
+	return n;
+}
+
+#define assert_child_ok(c) \
+	ck_assert_msg(exited_ok(c), "child failed (status %d):\n%s", \
+	    (c)->status, (c)->out)
+
+/* ---- The C library's own allocator, for foreign pointers --------------- */
+
+static void *(*glibc_malloc)(size_t);
+static void (*glibc_free)(void *);
+
+static int
+find_glibc(void)
+{
+	void *libc = dlopen("libc.so.6", RTLD_LAZY | RTLD_NOLOAD);
+
+	if (libc == NULL)
+		return -1;
+	/* A handle searches that object only: glibc's, not ours. */
+	glibc_malloc = (void *(*)(size_t))dlsym(libc, "__libc_malloc");
+	glibc_free = (void (*)(void *))dlsym(libc, "__libc_free");
+	return glibc_malloc != NULL && glibc_free != NULL &&
+	    (void *)glibc_malloc != (void *)malloc ? 0 : -1;
+}
+
+/* ---- The glibc/POSIX contract ------------------------------------------ */
+
+START_TEST(malloc_zero_is_unique)
+{
+	char *a = malloc(opaque_size(0)), *b = malloc(opaque_size(0));
+
+	ck_assert_ptr_nonnull(a);
+	ck_assert_ptr_nonnull(b);
+	ck_assert_ptr_ne(a, b);
+	ck_assert_uint_eq((uintptr_t)a % 16, 0);
+	free(b);
+	free(a);
+}
+END_TEST
+
+START_TEST(realloc_null_and_zero)
+{
+	char *p = realloc(NULL, 100);
+
+	ck_assert_ptr_nonnull(p);
+	ck_assert_uint_ge(malloc_usable_size(p), 100);
+	memset(p, 'x', 100);
+	/* glibc: realloc(p, 0) frees p and returns NULL. */
+	ck_assert_ptr_null(realloc(p, 0));
+	/* That was the newest block: its place is handed out again. */
+	ck_assert_ptr_eq(malloc(100), p);
+	free(p);
+}
+END_TEST
+
+START_TEST(posix_memalign_rules)
+{
+	static const size_t bad[] = { 0, 1, 2, 3, 4, 12, 24, 48, 100 };
+	void *sentinel = (void *)&bad, *p = sentinel;
+
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		errno = 1234;
+		ck_assert_int_eq(posix_memalign(&p, bad[i], 64), EINVAL);
+		ck_assert_ptr_eq(p, sentinel);	/* never written on error */
+		ck_assert_int_eq(errno, 1234);
+	}
+	errno = 1234;
+	ck_assert_int_eq(posix_memalign(&p, 64, opaque_size(SIZE_MAX)), ENOMEM);
+	ck_assert_ptr_eq(p, sentinel);
+	ck_assert_int_eq(errno, 1234);
+	ck_assert_int_eq(posix_memalign(&p, sizeof(void *), 0), 0);
+	ck_assert_ptr_ne(p, sentinel);
+	free(p);
+	ck_assert_int_eq(posix_memalign(&p, 4096, 10), 0);
+	ck_assert_uint_eq((uintptr_t)p % 4096, 0);
+	free(p);
+}
+END_TEST
+
+START_TEST(overflow_is_enomem)
+{
+	char *p = malloc(10);
+
+	errno = 0;
+	ck_assert_ptr_null(calloc(opaque_size(SIZE_MAX / 2 + 1), opaque_size(2)));
+	ck_assert_int_eq(errno, ENOMEM);
+	errno = 0;
+	ck_assert_ptr_null(calloc(opaque_size(SIZE_MAX), opaque_size(SIZE_MAX)));
+	ck_assert_int_eq(errno, ENOMEM);
+	strcpy(p, "kept");
+	errno = 0;
+	ck_assert_ptr_null(reallocarray(p, SIZE_MAX / 4, opaque_size(8)));
+	ck_assert_int_eq(errno, ENOMEM);
+	ck_assert_str_eq(p, "kept");	/* untouched on failure */
+	errno = 0;
+	ck_assert_ptr_null(pvalloc(opaque_size(SIZE_MAX - 10)));
+	ck_assert_int_eq(errno, ENOMEM);
+	errno = 0;
+	ck_assert_ptr_null(malloc(opaque_size(SIZE_MAX)));
+	ck_assert_int_eq(errno, ENOMEM);
+	errno = 0;
+	ck_assert_ptr_null(realloc(p, opaque_size(SIZE_MAX - 4096)));
+	ck_assert_int_eq(errno, ENOMEM);
+	ck_assert_str_eq(p, "kept");
+	errno = 0;
+	ck_assert_ptr_null(memalign(opaque_size(SIZE_MAX), 8));
+	ck_assert_int_eq(errno, EINVAL);
+	ck_assert_ptr_null(aligned_alloc(opaque_size((size_t)1 << 63), 16));
+	ck_assert_ptr_null(memalign(opaque_size((size_t)1 << 62), 16));
+	void *q = p;
+	ck_assert_int_ne(posix_memalign(&q, opaque_size((size_t)1 << 62), 1), 0);
+	ck_assert_ptr_eq(q, p);
+	p = reallocarray(p, 100, 10);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_str_eq(p, "kept");
+	free(p);
+}
+END_TEST
+
+START_TEST(alignments_up_to_1mib)
+{
+	for (size_t a = 1; a <= MiB; a *= 2) {
+		for (size_t n = 1; n <= 3 * a + 100; n = n * 3 + 7) {
+			char *p = aligned_alloc(a, n), *q = memalign(a, n);
+			void *r = NULL;
+
+			ck_assert_ptr_nonnull(p);
+			ck_assert_ptr_nonnull(q);
+			ck_assert_uint_eq((uintptr_t)p % a, 0);
+			ck_assert_uint_eq((uintptr_t)q % a, 0);
+			ck_assert_uint_ge(malloc_usable_size(p), n);
+			fill_bytes(p, 0xa5, n);
+			fill_bytes(q, 0x5a, n);
+			if (a >= sizeof(void *)) {
+				ck_assert_int_eq(posix_memalign(&r, a, n), 0);
+				ck_assert_uint_eq((uintptr_t)r % a, 0);
+				fill_bytes(r, 1, n);
+			}
+			ck_assert_uint_eq((unsigned char)p[n - 1], 0xa5);
+			free(r);
+			free(q);
+			free(p);
+		}
+	}
+	errno = 0;
+	ck_assert_ptr_null(aligned_alloc(opaque_size(24), 48));
+	ck_assert_int_eq(errno, EINVAL);
+	char *p = memalign(opaque_size(48), 10);	/* glibc rounds up to 64 */
+	ck_assert_uint_eq((uintptr_t)p % 64, 0);
+	free(p);
+	p = valloc(10);
+	ck_assert_uint_eq((uintptr_t)p % page_size(), 0);
+	free(p);
+	p = pvalloc(10);
+	ck_assert_uint_eq((uintptr_t)p % page_size(), 0);
+	ck_assert_uint_ge(malloc_usable_size(p), page_size());
+	free(p);
+}
+END_TEST
+
+START_TEST(free_keeps_errno)
+{
+	void *small = malloc(10), *older = malloc(10), *large = malloc(4 * MiB);
+
+	errno = 4321;
+	free(NULL);
+	free(small);	/* out of order: goes on a list */
+	free(large);	/* munmap */
+	free(older);
+	ck_assert_int_eq(errno, 4321);
+	if (find_glibc() == 0) {
+		void *foreign = glibc_malloc(100);
+		errno = 4321;
+		free(foreign);
+		ck_assert_int_eq(errno, 4321);
+	}
+}
+END_TEST
+
+START_TEST(usable_size_is_exact)
+{
+	for (size_t n = 0; n < 5000; n += 1 + n / 16) {
+		char *p = malloc(n), *next;
+		size_t usable = malloc_usable_size(p);
+
+		ck_assert_uint_ge(usable, n);
+		ck_assert_uint_lt(usable, n + 32 + n / 4);
+		memset(p, 0xee, usable);	/* all of it is ours */
+		next = malloc(1);
+		ck_assert_uint_ge((uintptr_t)next, (uintptr_t)p + usable);
+		ck_assert_ptr_eq(realloc(p, usable), p);
+		ck_assert_uint_eq((unsigned char)p[usable - 1], 0xee);
+	}
+	ck_assert_uint_eq(malloc_usable_size(NULL), 0);
+	char *big = malloc(3 * MiB + 5);
+	ck_assert_uint_eq(malloc_usable_size(big), 3 * MiB + page_size());
+	free(big);
+}
+END_TEST
+
+START_TEST(realloc_grows_in_place)
+{
+	struct child c;
+
+	/* A fresh process, so that the first chunk has room to grow in. */
+	run_child(&c, "grow", (char *)NULL);
+	assert_child_ok(&c);
+	ck_assert_str_eq(c.out, "grow ok\n");
+}
+END_TEST
+
+START_TEST(lifo_cascade_reclaims)
+{
+	char *a = malloc(100), *b = malloc(100), *c = malloc(100), *d;
+
+	free(b);		/* not the newest: waits */
+	free(c);		/* the newest: the top rolls back over b too */
+	d = malloc(300);
+	ck_assert_ptr_eq(d, b);
+	free(d);
+	free(a);
+	/* A deep stack spanning several chunks comes all the way back. */
+	enum { DEPTH = 60000 };
+	static char *stack[DEPTH];
+	for (int i = 0; i < DEPTH; i++)
+		stack[i] = malloc(100);
+	for (int i = DEPTH - 1; i >= 0; i -= 2) {
+		free(stack[i - 1]);	/* below the newest first */
+		free(stack[i]);
+	}
+	ck_assert_ptr_eq(malloc(100), a);
+}
+END_TEST
+
+START_TEST(recycle_reuses_out_of_order)
+{
+	char *a = malloc(200), *b = malloc(200), *c = malloc(5000), *d;
+
+	(void)b;
+	free(a);
+	d = malloc(190);		/* same class: takes a's block */
+	ck_assert_ptr_eq(d, a);
+	free(c);			/* newest: rolls back */
+	free(b);
+	ck_assert_ptr_eq(malloc(200), b);
+}
+END_TEST
+
+/* 1 if [p, p+len) is mapped. */
+static int
+mapped(void *p, size_t len)
+{
+	unsigned char vec[64];
+
+	return mincore(p, len, vec) == 0 || errno != ENOMEM;
+}
+
+START_TEST(large_blocks_unmapped_on_free)
+{
+	char *p = malloc(8 * MiB), *q;
+
+	ck_assert_ptr_nonnull(p);
+	ck_assert_uint_eq((uintptr_t)p % page_size(), 0);
+	memset(p, 1, 8 * MiB);
+	ck_assert_int_eq(mapped(p, page_size()), 1);
+	free(p);
+	ck_assert_int_eq(mapped(p, page_size()), 0);
+	/* calloc of a large block is fresh, zero memory. */
+	q = calloc(1, 2 * MiB);
+	for (size_t i = 0; i < 2 * MiB; i += 4096)
+		ck_assert_int_eq(q[i], 0);
+	q = realloc(q, 16 * MiB);
+	ck_assert_int_eq(q[2 * MiB - 1], 0);
+	free(q);
+}
+END_TEST
+
+START_TEST(calloc_clears_reused_memory)
+{
+	for (int round = 0; round < 3; round++) {
+		unsigned char *p = malloc(3000), *q;
+
+		memset(p, 0xff, 3000);
+		free(p);
+		q = calloc(30, 100);
+		for (size_t i = 0; i < 3000; i++)
+			ck_assert_uint_eq(q[i], 0);
+		memset(q, 0xff, 3000);
+		p = malloc(100);
+		free(q);	/* out of order: recycled */
+		q = calloc(1, 3000);
+		for (size_t i = 0; i < 3000; i++)
+			ck_assert_uint_eq(q[i], 0);
+		free(q);
+		free(p);
+	}
+}
+END_TEST
+
+START_TEST(foreign_pointers_are_routed)
+{
+	char *f, *g;
+
+	if (find_glibc() != 0) {
+		fprintf(stderr, "glibc's __libc_malloc not found: skipped\n");
+		return;
+	}
+	f = glibc_malloc(100);
+	ck_assert_ptr_nonnull(f);
+	strcpy(f, "from glibc");
+	ck_assert_uint_ge(malloc_usable_size(f), 100);
+	g = realloc(f, 100000);		/* stays with glibc */
+	ck_assert_ptr_nonnull(g);
+	ck_assert_str_eq(g, "from glibc");
+	free(g);
+	/* Ours freed by glibc's name is routed too (__libc_free is ours). */
+	char *ours = __libc_malloc(50);
+	strcpy(ours, "ours");
+	__libc_free(ours);
+	cfree(malloc(10));
+}
+END_TEST
+
+START_TEST(fork_child_allocates)
+{
+	char *before = malloc(1000);
+	pid_t pid;
+	int status;
+
+	strcpy(before, "parent");
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		int ok = strcmp(before, "parent") == 0;
+		for (int i = 0; i < 100000 && ok; i++) {
+			char *p = malloc((size_t)i % 3000);
+			if (p == NULL)
+				ok = 0;
+			else if (i % 3)
+				free(p);
+		}
+		free(before);
+		_exit(ok ? 0 : 1);
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	ck_assert_str_eq(before, "parent");
+	free(before);
+}
+END_TEST
+
+/* ---- Threads ----------------------------------------------------------- */
+
+enum { NTHREADS = 4, PER_THREAD = 20000 };
+
+struct worker {
+	pthread_t tid;
+	unsigned id;
+	unsigned char **blocks;		/* handed to the next thread to free */
+	size_t *sizes;
+	int ok;
+};
+
+static struct worker workers[NTHREADS];
+static pthread_barrier_t barrier;
+
+static void *
+work(void *arg)
+{
+	struct worker *w = arg;
+	unsigned seed = w->id * 7919 + 1;
+
+	for (int i = 0; i < PER_THREAD; i++) {
+		size_t n = (seed = seed * 1103515245 + 12345) >> 16 & 1023;
+		unsigned char *p = malloc(n + 1);
+
+		if (i % 5 == 0)
+			p = realloc(p, n + 200);
+		if (p == NULL)
+			return NULL;
+		memset(p, (int)w->id + 1, n + 1);
+		w->blocks[i] = p;
+		w->sizes[i] = n + 1;
+		if (i % 7 == 0) {	/* some freed in order, some not */
+			free(w->blocks[i]);
+			w->blocks[i] = NULL;
+		}
+	}
+	pthread_barrier_wait(&barrier);
+	/* Everything still intact: no block overlapped another. */
+	w->ok = 1;
+	for (int i = 0; i < PER_THREAD; i++)
+		for (size_t j = 0; w->blocks[i] != NULL && j < w->sizes[i]; j++)
+			if (w->blocks[i][j] != w->id + 1)
+				w->ok = 0;
+	pthread_barrier_wait(&barrier);
+	/* Free the next thread's blocks (cross-thread frees), then churn. */
+	struct worker *next = &workers[(w->id + 1) % NTHREADS];
+	for (int i = 0; i < PER_THREAD; i++)
+		free(next->blocks[i]);
+	for (int i = 0; i < PER_THREAD; i++)
+		free(malloc((size_t)i % 500));
+	return NULL;
+}
+
+START_TEST(threads_do_not_overlap)
+{
+	pthread_barrier_init(&barrier, NULL, NTHREADS);
+	for (unsigned i = 0; i < NTHREADS; i++) {
+		workers[i].id = i;
+		workers[i].blocks = calloc(PER_THREAD, sizeof(unsigned char *));
+		workers[i].sizes = calloc(PER_THREAD, sizeof(size_t));
+		ck_assert_int_eq(pthread_create(&workers[i].tid, NULL, work,
+		    &workers[i]), 0);
+	}
+	for (unsigned i = 0; i < NTHREADS; i++)
+		ck_assert_int_eq(pthread_join(workers[i].tid, NULL), 0);
+	for (unsigned i = 0; i < NTHREADS; i++) {
+		ck_assert_msg(workers[i].ok, "thread %u saw its blocks changed", i);
+		free(workers[i].blocks);
+		free(workers[i].sizes);
+	}
+	pthread_barrier_destroy(&barrier);
+}
+END_TEST
+
+/* ---- The seed crate's global-allocator tests --------------------------- */
+
+struct item { uint64_t key; char name[24]; struct item *next; };
+struct tree { uint64_t key; struct tree *left, *right; };
+
+static struct tree *
+tree_insert(struct tree *t, uint64_t key)
+{
+	struct tree **at = &t, *root = t;
+
+	while (*at != NULL)
+		at = key < (*at)->key ? &(*at)->left : &(*at)->right;
+	*at = malloc(sizeof **at);
+	if (*at == NULL)
+		return NULL;
+	(*at)->key = key;
+	(*at)->left = (*at)->right = NULL;
+	return root != NULL ? root : *at;
+}
+
+static int
+tree_check(const struct tree *t, uint64_t *prev, size_t *count)
+{
+	while (t != NULL) {	/* in order: left, node, right */
+		if (!tree_check(t->left, prev, count) || t->key < *prev)
+			return 0;
+		*prev = t->key;
+		(*count)++;
+		t = t->right;
+	}
+	return 1;
+}
+
+static void
+tree_free(struct tree *t)
+{
+	if (t != NULL) {
+		tree_free(t->left);
+		tree_free(t->right);
+		free(t);
+	}
+}
+
+/* 0 when vectors, structs, a list and a tree of n items all work. */
+static int
+seed_scenario(size_t n)
+{
+	uint64_t *vec = NULL, prev = 0, seed = 12345;
+	struct item *list = NULL, **items;
+	struct tree *tree = NULL;
+	size_t count = 0;
+
+	for (size_t i = 0; i < n; i++) {	/* a vector grown by push */
+		uint64_t *v = realloc(vec, (i + 1) * sizeof *vec);
+		if (v == NULL)
+			return 1;
+		vec = v;
+		vec[i] = i * i;
+	}
+	if ((items = calloc(n, sizeof *items)) == NULL)
+		return 2;
+	for (size_t i = 0; i < n; i++) {	/* individually allocated */
+		if ((items[i] = malloc(sizeof **items)) == NULL)
+			return 3;
+		items[i]->key = vec[i];
+		snprintf(items[i]->name, sizeof items[i]->name, "item %zu", i);
+		items[i]->next = list;
+		list = items[i];
+	}
+	for (size_t i = n; i-- > 0; list = list->next)	/* a linked list */
+		if (list == NULL || list->key != (uint64_t)i * i)
+			return 4;
+	for (size_t i = 0; i < n; i++) {	/* an ordered tree */
+		seed = seed * 6364136223846793005u + 1442695040888963407u;
+		if ((tree = tree_insert(tree, seed >> 20)) == NULL)
+			return 5;
+	}
+	if (!tree_check(tree, &prev, &count) || count != n)
+		return 6;
+	for (size_t i = 0; i < n; i++) {
+		char want[24];
+		snprintf(want, sizeof want, "item %zu", i);
+		if (strcmp(items[i]->name, want) != 0)
+			return 7;
+		free(items[i]);
+	}
+	tree_free(tree);
+	free(items);
+	free(vec);
+	return 0;
+}
+
+START_TEST(seed_100_and_65535_items)
+{
+	ck_assert_int_eq(seed_scenario(100), 0);
+	ck_assert_int_eq(seed_scenario(65535), 0);
+}
+END_TEST
+
+START_TEST(seed_at_4mib)
+{
+	struct child c;
+
+	run_child(&c, "seed", "BUMP_ALLOC_SIZE", "4M", (char *)NULL);
+	assert_child_ok(&c);
+	ck_assert_uint_eq(c.len, 0);
+	run_child(&c, "seed", "BUMP_ALLOC_SIZE", "4M", "BUMP_ALLOC_ON_EXHAUST",
+	    "null", (char *)NULL);
+	ck_assert(WIFEXITED(c.status));	/* NULL is reported, not a crash */
+	run_child(&c, "seed100", "BUMP_ALLOC_SIZE", "4M", "BUMP_ALLOC_STATS",
+	    "1", (char *)NULL);
+	assert_child_ok(&c);
+	ck_assert_ptr_nonnull(strstr(c.out, "reserve 4 MiB"));
+	/* 100 items fit: nothing fell back to glibc. */
+	ck_assert_ptr_nonnull(strstr(c.out, "fallbacks to the system allocator 0"));
+}
+END_TEST
+
+/* ---- Settings (child processes) ---------------------------------------- */
+
+/* How many 100 KiB blocks fit before NULL; prints it. */
+static int
+scenario_fill(void)
+{
+	size_t n = 0;
+	char *p, *small;
+
+	while (n < 100000 && (p = malloc(100 * KiB)) != NULL) {
+		memset(p, 1, 100 * KiB);
+		n++;
+	}
+	printf("blocks %zu errno %s\n", n, errno == ENOMEM ? "ENOMEM" : "?");
+	/* Failure changed nothing: what was freed can be handed out again. */
+	small = malloc(10);
+	printf("small %s\n", small != NULL ? "ok" : "NULL");
+	return 0;
+}
+
+/* Allocate well past a 4 MiB reserve, then free and realloc it all. */
+static int
+scenario_overflow(void)
+{
+	enum { N = 200 };
+	char *blocks[N];
+
+	for (int i = 0; i < N; i++) {
+		if ((blocks[i] = malloc(50 * KiB)) == NULL)
+			return 1;
+		memset(blocks[i], i, 50 * KiB);
+	}
+	for (int i = 0; i < N; i++) {
+		if (malloc_usable_size(blocks[i]) < 50 * KiB ||
+		    blocks[i][50 * KiB - 1] != (char)i)
+			return 2;
+		if ((blocks[i] = realloc(blocks[i], 60 * KiB)) == NULL ||
+		    blocks[i][100] != (char)i)
+			return 3;
+	}
+	for (int i = 0; i < N; i++)
+		free(blocks[i]);
+	printf("overflow ok\n");
+	return 0;
+}
+
+/* The newest block of the thread grows and shrinks where it is. */
+static int
+scenario_grow(void)
+{
+	char *p = opaque_malloc(16), *q;
+
+	strcpy(p, "abc");
+	for (size_t n = 32; n <= 200 * KiB; n = n * 5 / 4) {
+		if ((q = realloc(p, n)) != p)
+			return 1;
+		q[n - 1] = 'z';
+	}
+	if (realloc(p, 40) != p || strcmp(p, "abc") != 0)
+		return 2;
+	if ((q = opaque_malloc(10)) != p + 48)	/* the top came down */
+		return 3;
+	q = realloc(p, 1000);	/* not the newest any more: moves */
+	if (q == p || strcmp(q, "abc") != 0)
+		return 4;
+	printf("grow ok\n");
+	return 0;
+}
+
+static char *volatile keeper;
+
+/* Frees in allocation order below a live block: nothing comes back. */
+static int
+scenario_fifo(void)
+{
+	enum { N = 10000 };
+	static char *blocks[N];
+
+	for (int i = 0; i < N; i++)
+		blocks[i] = malloc(64);
+	keeper = malloc(64);
+	for (int i = 0; i < N; i++)
+		free(blocks[i]);
+	return 0;
+}
+
+/* Frees in reverse order (LIFO): everything comes back. */
+static int
+scenario_lifo(void)
+{
+	enum { N = 10000 };
+	static char *blocks[N];
+
+	for (int i = 0; i < N; i++)
+		blocks[i] = malloc(64);
+	for (int i = N; i-- > 0;)
+		free(blocks[i]);
+	return 0;
+}
+
+/* Out-of-order free of one block, then what the policy makes of it. */
+static int
+scenario_policy(void)
+{
+	char *a = opaque_malloc(100), *b = opaque_malloc(100), *c, *d;
+
+	free(a);
+	c = opaque_malloc(100);		/* a again, if recycled */
+	free(c);
+	free(b);			/* newest: rolls back over a too */
+	d = opaque_malloc(100);
+	printf("reuse %s\nrollback %s\n", c == a ? "yes" : "no",
+	    d == a ? "yes" : "no");
+	return 0;
+}
+
+static void *
+short_lived(void *arg)
+{
+	char *blocks[100];
+
+	for (int i = 0; i < 100; i++)
+		if ((blocks[i] = malloc(1000)) == NULL)
+			return arg;
+	for (int i = 0; i < 100; i += 2)	/* some garbage left behind */
+		free(blocks[i]);
+	return NULL;
+}
+
+/* 500 threads one after the other: each takes over the chunks of the
+ * last, so a 32 MiB reserve (16 chunks) is enough. */
+static int
+scenario_thread_churn(void)
+{
+	for (int i = 0; i < 500; i++) {
+		pthread_t tid;
+		void *failed;
+
+		if (pthread_create(&tid, NULL, short_lived, &tid) != 0 ||
+		    pthread_join(tid, &failed) != 0 || failed != NULL) {
+			printf("thread %d failed\n", i);
+			return 1;
+		}
+	}
+	printf("threads ok\n");
+	return 0;
+}
+
+static int
+run_scenario(const char *name)
+{
+	if (strcmp(name, "thread_churn") == 0)
+		return scenario_thread_churn();
+	if (strcmp(name, "seed") == 0)
+		return seed_scenario(100) || seed_scenario(65535);
+	if (strcmp(name, "seed100") == 0)
+		return seed_scenario(100);
+	if (strcmp(name, "grow") == 0)
+		return scenario_grow();
+	if (strcmp(name, "fill") == 0)
+		return scenario_fill();
+	if (strcmp(name, "overflow") == 0)
+		return scenario_overflow();
+	if (strcmp(name, "fifo") == 0)
+		return scenario_fifo();
+	if (strcmp(name, "lifo") == 0)
+		return scenario_lifo();
+	if (strcmp(name, "policy") == 0)
+		return scenario_policy();
+	return 99;
+}
+
+START_TEST(exhaust_null)
+{
+	struct child c;
+
+	run_child(&c, "fill", "BUMP_ALLOC_SIZE", "4M", "BUMP_ALLOC_ON_EXHAUST",
+	    "null", (char *)NULL);
+	assert_child_ok(&c);
+	/* 4 MiB of 100 KiB blocks, less chunk tails and the thread state. */
+	unsigned blocks = 0;
+	ck_assert_int_eq(sscanf(c.out, "blocks %u", &blocks), 1);
+	ck_assert_uint_ge(blocks, 25);
+	ck_assert_uint_le(blocks, 41);
+	ck_assert_ptr_nonnull(strstr(c.out, "errno ENOMEM"));
+	ck_assert_int_eq(count_lines(c.out, "bump_alloc:"), 0);
+}
+END_TEST
+
+START_TEST(exhaust_system)
+{
+	struct child c;
+
+	run_child(&c, "overflow", "BUMP_ALLOC_SIZE", "4M", "BUMP_ALLOC_STATS",
+	    "yes", (char *)NULL);
+	assert_child_ok(&c);
+	ck_assert_ptr_nonnull(strstr(c.out, "overflow ok"));
+	ck_assert_ptr_null(strstr(c.out, "fallbacks to the system allocator 0"));
+	ck_assert_ptr_nonnull(strstr(c.out, "fallbacks to the system allocator"));
+}
+END_TEST
+
+START_TEST(exhaust_abort)
+{
+	struct child c;
+
+	run_child(&c, "fill", "BUMP_ALLOC_SIZE", "4M", "BUMP_ALLOC_ON_EXHAUST",
+	    "abort", (char *)NULL);
+	ck_assert(WIFSIGNALED(c.status) && WTERMSIG(c.status) == SIGABRT);
+	ck_assert_int_eq(count_lines(c.out, "bump_alloc:"), 1);
+	ck_assert_ptr_nonnull(strstr(c.out,
+	    "bump_alloc: the 4 MiB reserve is exhausted"));
+	ck_assert_ptr_nonnull(strstr(c.out, "BUMP_ALLOC_SIZE"));
+}
+END_TEST
+
+START_TEST(program_default_reserve)
+{
+	struct child c;
+	unsigned blocks = 0;
+
+	/* bump_alloc_global_size above says 256 MiB; the environment wins. */
+	run_child(&c, "fill", "BUMP_ALLOC_ON_EXHAUST", "null", (char *)NULL);
+	assert_child_ok(&c);
+	ck_assert_int_eq(sscanf(c.out, "blocks %u", &blocks), 1);
+	ck_assert_uint_ge(blocks, 2200);
+	ck_assert_uint_le(blocks, 2622);
+	run_child(&c, "fill", "BUMP_ALLOC_ON_EXHAUST", "null",
+	    "BUMP_ALLOC_SIZE", "16MiB", (char *)NULL);
+	assert_child_ok(&c);
+	ck_assert_int_eq(sscanf(c.out, "blocks %u", &blocks), 1);
+	ck_assert_uint_ge(blocks, 120);
+	ck_assert_uint_le(blocks, 164);
+}
+END_TEST
+
+START_TEST(malformed_settings)
+{
+	static const char *const cases[][3] = {
+		{ "BUMP_ALLOC_SIZE", "12Q", "a size in bytes" },
+		{ "BUMP_ALLOC_SIZE", "0", "a size in bytes" },
+		{ "BUMP_ALLOC_SIZE", "99999999999999999999999", "a size in bytes" },
+		{ "BUMP_ALLOC_FREE", "sometimes", "none, lifo or recycle" },
+		{ "BUMP_ALLOC_ON_EXHAUST", "explode", "system, null or abort" },
+		{ "BUMP_ALLOC_STATS", "maybe", "1 or 0" },
+	};
+	struct child c;
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		run_child(&c, "seed", cases[i][0], cases[i][1], (char *)NULL);
+		assert_child_ok(&c);
+		ck_assert_msg(count_lines(c.out, "bump_alloc:") == 1 &&
+		    strstr(c.out, cases[i][0]) != NULL &&
+		    strstr(c.out, cases[i][1]) != NULL &&
+		    strstr(c.out, cases[i][2]) != NULL,
+		    "%s=%s gave:\n%s", cases[i][0], cases[i][1], c.out);
+	}
+	/* More than the address space: one line, and glibc does the work. */
+	run_child(&c, "seed", "BUMP_ALLOC_SIZE", "200T", (char *)NULL);
+	assert_child_ok(&c);
+	ck_assert_int_eq(count_lines(c.out, "bump_alloc:"), 1);
+	ck_assert_ptr_nonnull(strstr(c.out,
+	    "bump_alloc: cannot reserve 200 TiB of address space"));
+	/* Well-formed spellings print nothing. */
+	static const char *const sizes[] = { "64M", "64MiB", "64mb", "65536K",
+	    "67108864", "1G", "1 GiB" };
+	for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+		run_child(&c, "seed", "BUMP_ALLOC_SIZE", sizes[i], (char *)NULL);
+		assert_child_ok(&c);
+		ck_assert_msg(c.len == 0, "%s gave: %s", sizes[i], c.out);
+	}
+}
+END_TEST
+
+START_TEST(stats_report_and_verdict)
+{
+	struct child c;
+
+	run_child(&c, "lifo", "BUMP_ALLOC_STATS", "1", "BUMP_ALLOC_FREE", "lifo",
+	    (char *)NULL);
+	assert_child_ok(&c);
+	ck_assert_int_eq(count_lines(c.out, "bump_alloc:"), 4);
+	ck_assert_ptr_nonnull(strstr(c.out, "reserve 256 MiB, free=lifo"));
+	ck_assert_ptr_nonnull(strstr(c.out, "malloc "));
+	ck_assert_ptr_nonnull(strstr(c.out, "(100%)"));
+	ck_assert_ptr_null(strstr(c.out, "verdict"));
+
+	run_child(&c, "fifo", "BUMP_ALLOC_STATS", "1", "BUMP_ALLOC_FREE", "lifo",
+	    (char *)NULL);
+	assert_child_ok(&c);
+	ck_assert_int_eq(count_lines(c.out, "bump_alloc:"), 5);
+	ck_assert_ptr_nonnull(strstr(c.out, "bump_alloc: verdict:"));
+	ck_assert_ptr_nonnull(strstr(c.out, "BUMP_ALLOC_FREE=recycle"));
+
+	run_child(&c, "fifo", (char *)NULL);	/* no stats: silence */
+	assert_child_ok(&c);
+	ck_assert_uint_eq(c.len, 0);
+}
+END_TEST
+
+START_TEST(exited_threads_leave_their_chunks)
+{
+	struct child c;
+
+	run_child(&c, "thread_churn", "BUMP_ALLOC_SIZE", "32M",
+	    "BUMP_ALLOC_ON_EXHAUST", "null", (char *)NULL);
+	assert_child_ok(&c);
+	ck_assert_str_eq(c.out, "threads ok\n");
+}
+END_TEST
+
+START_TEST(free_policies)
+{
+	struct child c;
+
+	run_child(&c, "policy", "BUMP_ALLOC_FREE", "none", (char *)NULL);
+	assert_child_ok(&c);
+	ck_assert_str_eq(c.out, "reuse no\nrollback no\n");
+	run_child(&c, "policy", "BUMP_ALLOC_FREE", "lifo", (char *)NULL);
+	assert_child_ok(&c);
+	ck_assert_str_eq(c.out, "reuse no\nrollback yes\n");
+	run_child(&c, "policy", "BUMP_ALLOC_FREE", "recycle", (char *)NULL);
+	assert_child_ok(&c);
+	ck_assert_str_eq(c.out, "reuse yes\nrollback yes\n");
+	run_child(&c, "policy", (char *)NULL);	/* the default */
+	assert_child_ok(&c);
+	ck_assert_str_eq(c.out, "reuse yes\nrollback yes\n");
+}
+END_TEST
+
+static Suite *
+malloc_suite(void)
+{
+	Suite *s = suite_create("global allocator");
+	TCase *tc = tcase_new("contract");
+
+	tcase_add_test(tc, malloc_zero_is_unique);
+	tcase_add_test(tc, realloc_null_and_zero);
+	tcase_add_test(tc, posix_memalign_rules);
+	tcase_add_test(tc, overflow_is_enomem);
+	tcase_add_test(tc, alignments_up_to_1mib);
+	tcase_add_test(tc, free_keeps_errno);
+	tcase_add_test(tc, usable_size_is_exact);
+	tcase_add_test(tc, realloc_grows_in_place);
+	tcase_add_test(tc, lifo_cascade_reclaims);
+	tcase_add_test(tc, recycle_reuses_out_of_order);
+	tcase_add_test(tc, large_blocks_unmapped_on_free);
+	tcase_add_test(tc, calloc_clears_reused_memory);
+	tcase_add_test(tc, foreign_pointers_are_routed);
+	tcase_add_test(tc, fork_child_allocates);
+	tcase_add_test(tc, threads_do_not_overlap);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_new("seed");
+	tcase_add_test(tc, seed_100_and_65535_items);
+	tcase_add_test(tc, seed_at_4mib);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_new("settings");
+	tcase_add_test(tc, exhaust_null);
+	tcase_add_test(tc, exhaust_system);
+	tcase_add_test(tc, exhaust_abort);
+	tcase_add_test(tc, program_default_reserve);
+	tcase_add_test(tc, malformed_settings);
+	tcase_add_test(tc, stats_report_and_verdict);
+	tcase_add_test(tc, free_policies);
+	tcase_add_test(tc, exited_threads_leave_their_chunks);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(int argc, char **argv)
+{
+	SRunner *sr;
+	int failed;
+
+	if (argc == 3 && strcmp(argv[1], "--child") == 0)
+		return run_scenario(argv[2]);
+	sr = srunner_create(malloc_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
