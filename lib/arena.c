@@ -37,6 +37,17 @@ bump__natural_align(size_t n)
 	return align;
 }
 
+/*
+ * Where the inline bump_malloc() in <bump_alloc.h> must stop: the end of
+ * committed memory, or NULL to send every call here (shared arenas, whose
+ * top moves atomically).
+ */
+static char *
+fast_end_for(const bump_t *b)
+{
+	return is_threadsafe(b) ? NULL : b->commit_end;
+}
+
 static char *
 max_ptr(char *a, char *b)
 {
@@ -74,8 +85,10 @@ commit_to(bump_t *b, char *end)
 		errno = ENOMEM;
 		return -1;
 	}
-	if (!shared)
+	if (!shared) {
 		b->commit_end = to;
+		b->fast_end = fast_end_for(b);
+	}
 	while (shared && from < to && !__atomic_compare_exchange_n(
 	    &b->commit_end, &from, to, 1, __ATOMIC_RELEASE, __ATOMIC_ACQUIRE))
 		continue;
@@ -145,6 +158,68 @@ bump__alloc(bump_t *b, size_t size, size_t align)
 	return alloc_plain(b, size, align);
 }
 
+/*
+ * The last destroyed arena waits here for the next bump_create() of the
+ * same capacity, so that a program making one arena per request reuses
+ * warm pages instead of taking a page fault per page per request.  Only
+ * its first CACHE_KEEP bytes stay in RAM; destroy gives the rest back.
+ */
+#define CACHE_KEEP ((size_t)256 << 10)
+static bump_t *cached_arena;
+
+static int
+cacheable(unsigned flags)
+{
+	return (flags & BUMP_PREFAULT) == 0;
+}
+
+/* Keep b for reuse; 0 when the slot is taken and b must be released. */
+static int
+cache_put(bump_t *b)
+{
+	char *keep = b->base + (CACHE_KEEP < (size_t)(b->limit - b->base) ?
+	    round_up(CACHE_KEEP, bump__os_page_size()) :
+	    (size_t)(b->limit - b->base));
+	bump_t *empty = NULL;
+
+	if (!cacheable(b->flags) ||
+	    __atomic_load_n(&cached_arena, __ATOMIC_RELAXED) != NULL)
+		return 0;
+	b->dirty_end = max_ptr(b->dirty_end, b->top);
+	if (b->commit_end > keep) {
+		if (bump__os_decommit(keep, (size_t)(b->commit_end - keep)) != 0)
+			return 0;
+		b->commit_end = keep;
+	}
+	if (b->dirty_end > b->commit_end)
+		b->dirty_end = b->commit_end;
+	return __atomic_compare_exchange_n(&cached_arena, &empty, b, 0,
+	    __ATOMIC_RELEASE, __ATOMIC_RELAXED);
+}
+
+/* A cached arena of this capacity and page kind, emptied, or NULL. */
+static bump_t *
+cache_take(size_t capacity, unsigned flags)
+{
+	bump_t *b;
+
+	if (!cacheable(flags) ||
+	    __atomic_load_n(&cached_arena, __ATOMIC_RELAXED) == NULL ||
+	    (b = __atomic_exchange_n(&cached_arena, NULL,
+	    __ATOMIC_ACQUIRE)) == NULL)
+		return NULL;
+	if ((size_t)(b->limit - b->base) != capacity ||
+	    ((b->flags ^ flags) & BUMP_HUGEPAGES) != 0) {
+		bump__os_release(b->mapping, b->mapping_size);
+		return NULL;
+	}
+	b->top = b->base;
+	b->last = NULL;
+	b->flags = flags;
+	b->fast_end = fast_end_for(b);
+	return b;
+}
+
 bump_t *
 bump_create(size_t reserve, unsigned flags)
 {
@@ -168,6 +243,8 @@ bump_create(size_t reserve, unsigned flags)
 		return NULL;
 	}
 	capacity = round_up(reserve, page);
+	if ((b = cache_take(capacity, flags)) != NULL)
+		return b;
 	total = capacity + overhead;
 	if ((mapping = bump__os_reserve(total)) == NULL) {
 		errno = ENOMEM;
@@ -186,12 +263,14 @@ bump_create(size_t reserve, unsigned flags)
 	b->mapping = mapping;
 	b->mapping_size = total;
 	b->flags = flags;
+	b->fast_end = fast_end_for(b);
 	if (huge != 0)
 		bump__os_hugepage_hint(base, capacity);
 	if (flags & BUMP_PREFAULT) {
 		if (bump__os_commit_prefaulted(base, capacity) != 0)
 			goto fail;
 		b->commit_end = b->limit;
+		b->fast_end = fast_end_for(b);
 	}
 	return b;
 fail:
@@ -203,7 +282,7 @@ fail:
 void
 bump_destroy(bump_t *b)
 {
-	if (b != NULL)
+	if (b != NULL && !cache_put(b))
 		bump__os_release(b->mapping, b->mapping_size);
 }
 
@@ -331,6 +410,7 @@ bump_trim(bump_t *b)
 	if (bump__os_decommit(keep, (size_t)(b->commit_end - keep)) != 0)
 		return -1;
 	b->commit_end = keep;
+	b->fast_end = fast_end_for(b);
 	if (b->dirty_end > keep)
 		b->dirty_end = keep;
 	return 0;

@@ -16,8 +16,14 @@
  * the first block faults.  Without BUMP_THREADSAFE nothing here is atomic.
  */
 struct bump {
-	char *top;		/* next free byte */
-	char *last;		/* start of the newest block; NULL when unknown */
+	union {		/* the public prefix the inline bump_malloc() uses */
+		struct bump_fast_ fast;
+		struct {
+			char *top;	/* next free byte */
+			char *last;	/* newest block's start; NULL when unknown */
+			char *fast_end;	/* see fast_end_for() in arena.c */
+		};
+	};
 	char *commit_end;	/* [base, commit_end) is committed */
 	char *limit;		/* end of the region; a guard page follows */
 	char *base;		/* start of the region */
