@@ -123,7 +123,6 @@ struct allocator {
 	void (*destroy)(void *ctx, void **ptrs, size_t n);
 	/* Grow one array by realloc, step bytes at a time; bytes copied. */
 	size_t (*grow)(void *ctx, size_t steps, size_t step);
-	void (*cold_prep)(void);
 	int available;
 };
 
@@ -290,12 +289,6 @@ malloc_release(void *ctx, void **ptrs, size_t n)
 		free(ptrs[i]);
 }
 
-static void
-malloc_cold_prep(void)
-{
-	malloc_trim(0);		/* give the heap back, so the next round faults */
-}
-
 #ifdef HAVE_OBSTACK_H
 struct ob {
 	struct obstack ob;
@@ -429,6 +422,7 @@ static struct {
 	void (*heap_destroy)(void *);
 	void *(*heap_malloc)(void *, size_t);
 	void *(*heap_realloc)(void *, void *, size_t);
+	void (*collect)(int);
 } mi;
 
 static int
@@ -442,8 +436,9 @@ mi_open(void)
 	*(void **)&mi.heap_destroy = dlsym(h, "mi_heap_destroy");
 	*(void **)&mi.heap_malloc = dlsym(h, "mi_heap_malloc");
 	*(void **)&mi.heap_realloc = dlsym(h, "mi_heap_realloc");
+	*(void **)&mi.collect = dlsym(h, "mi_collect");
 	return mi.heap_new && mi.heap_destroy && mi.heap_malloc &&
-	    mi.heap_realloc;
+	    mi.heap_realloc && mi.collect;
 }
 
 FILL(mi_fill, void *, mi.heap_malloc(ctx, sizes[i]))
@@ -488,41 +483,58 @@ static void pmr_release(void *ctx, void **ptrs, size_t n) { (void)ptrs; (void)n;
 static void pmr_destroy(void *ctx, void **ptrs, size_t n) { (void)ptrs; (void)n; bench_pmr_destroy(ctx); }
 #endif
 
+/*
+ * Before every cold round, whatever allocator: the C library and mimalloc
+ * give their free memory back to the OS, so the round starts from fresh
+ * pages as a new process would (pools built on malloc included).
+ */
+static int mi_loaded;
+
+static void
+cold_prep(void)
+{
+	malloc_trim(0);
+#ifdef HAVE_MIMALLOC_H
+	if (mi_loaded)
+		mi.collect(1);
+#endif
+}
+
 enum { A_PLAIN, A_TS, A_HUGE, A_LIMIT, A_MALLOC, A_OBSTACK, A_APR, A_TALLOC,
 	A_MIMALLOC, A_PMR, NALLOC };
 
 static struct allocator allocators[NALLOC] = {
 	[A_PLAIN] = { "bump_alloc", bump_create_plain, bump_fill,
-	    bump_release_all, bump_destroy_all, bump_grow, NULL, 1 },
+	    bump_release_all, bump_destroy_all, bump_grow, 1 },
 	/* No growth row: a shared arena cannot know a block is the newest,
 	 * so its realloc always copies (and fills 1 GiB quadratically). */
 	[A_TS] = { "bump_alloc THREADSAFE", bump_create_ts, bump_fill,
-	    bump_release_all, bump_destroy_all, NULL, NULL, 1 },
+	    bump_release_all, bump_destroy_all, NULL, 1 },
 	[A_HUGE] = { "bump_alloc HUGEPAGES", bump_create_huge, bump_fill,
-	    bump_release_all, bump_destroy_all, bump_grow, NULL, 1 },
+	    bump_release_all, bump_destroy_all, bump_grow, 1 },
 	[A_LIMIT] = { "inline bump (limit)", limit_create, limit_fill,
-	    limit_release, limit_destroy, limit_grow, NULL, 1 },
+	    limit_release, limit_destroy, limit_grow, 1 },
 	[A_MALLOC] = { "glibc malloc+free", malloc_create, malloc_fill,
-	    malloc_release, malloc_release, malloc_grow, malloc_cold_prep, 1 },
+	    malloc_release, malloc_release, malloc_grow, 1 },
 #ifdef HAVE_OBSTACK_H
 	[A_OBSTACK] = { "obstack", obstack_create, obstack_fill,
-	    obstack_release, obstack_destroy, obstack_grow_test, NULL, 1 },
+	    obstack_release, obstack_destroy, obstack_grow_test, 1 },
 #endif
 #ifdef HAVE_APR
 	[A_APR] = { "APR pool", apr_create, apr_fill, apr_release,
-	    apr_destroy, NULL, NULL, 1 },
+	    apr_destroy, NULL, 1 },
 #endif
 #ifdef HAVE_TALLOC
 	[A_TALLOC] = { "talloc pool", talloc_create, talloc_fill,
-	    talloc_release, talloc_destroy, talloc_grow, NULL, 1 },
+	    talloc_release, talloc_destroy, talloc_grow, 1 },
 #endif
 #ifdef HAVE_MIMALLOC_H
 	[A_MIMALLOC] = { "mimalloc heap", mi_create, mi_fill, mi_release,
-	    mi_destroy, mi_grow, NULL, 0 /* once dlopen works */ },
+	    mi_destroy, mi_grow, 0 /* once dlopen works */ },
 #endif
 #ifdef HAVE_PMR
 	[A_PMR] = { "std::pmr::monotonic", pmr_create, pmr_fill, pmr_release,
-	    pmr_destroy, NULL, NULL, 1 },
+	    pmr_destroy, NULL, 1 },
 #endif
 };
 
@@ -574,8 +586,7 @@ time_cold(struct allocator *al, const struct workload *w)
 	double t;
 	void *ctx;
 
-	if (al->cold_prep)
-		al->cold_prep();
+	cold_prep();
 	t = now_ns();
 	ctx = al->create(w);
 	al->fill(ctx, w->sizes, w->n, ptrs);
@@ -661,16 +672,17 @@ run_fill(int wi, const struct workload *w)
 	double *cold = xmalloc((size_t)rounds * NALLOC * sizeof *cold);
 	double *warm = xmalloc((size_t)rounds * NALLOC * sizeof *warm);
 
+	/* Warm rounds first: a cold round's malloc_trim would cool them. */
 	start_warm(w);
-	for (int r = 0; r < rounds; r++) {
-		for (int a = 0; a < NALLOC; a++) {
-			if (!allocators[a].available)
-				continue;
-			warm[a * rounds + r] = time_warm(a, w);
-			cold[a * rounds + r] = time_cold(&allocators[a], w);
-		}
-	}
+	for (int r = 0; r < rounds; r++)
+		for (int a = 0; a < NALLOC; a++)
+			if (allocators[a].available)
+				warm[a * rounds + r] = time_warm(a, w);
 	stop_warm(w);
+	for (int r = 0; r < rounds; r++)
+		for (int a = 0; a < NALLOC; a++)
+			if (allocators[a].available)
+				cold[a * rounds + r] = time_cold(&allocators[a], w);
 	for (int a = 0; a < NALLOC; a++) {
 		if (!allocators[a].available)
 			continue;
@@ -730,7 +742,6 @@ run_grow(int wi, size_t steps, size_t step)
 		for (int a = 0; a < NALLOC; a++) {
 			struct allocator *al = &allocators[a];
 			double t;
-			void *ctx;
 
 			if (!al->available || al->grow == NULL)
 				continue;
@@ -738,8 +749,19 @@ run_grow(int wi, size_t steps, size_t step)
 			copied[a] = al->grow(ctx_of(a), steps, step);
 			al->release(ctx_of(a), &grown, 1);
 			warm[a * rounds + r] = (now_ns() - t) / (double)steps;
-			if (al->cold_prep)
-				al->cold_prep();
+		}
+	for (int a = 0; a < NALLOC; a++)
+		if (allocators[a].available && allocators[a].grow)
+			allocators[a].destroy(ctx_of(a), NULL, 0);
+	for (int r = 0; r < rounds; r++)
+		for (int a = 0; a < NALLOC; a++) {
+			struct allocator *al = &allocators[a];
+			double t;
+			void *ctx;
+
+			if (!al->available || al->grow == NULL)
+				continue;
+			cold_prep();
 			t = now_ns();
 			ctx = al->create(&w);
 			(void)al->grow(ctx, steps, step);
@@ -751,7 +773,6 @@ run_grow(int wi, size_t steps, size_t step)
 
 		if (!allocators[a].available || allocators[a].grow == NULL)
 			continue;
-		allocators[a].destroy(ctx_of(a), NULL, 0);
 		res->cold = median(cold + a * rounds, rounds);
 		res->warm = median(warm + a * rounds, rounds);
 		res->extra = (double)copied[a];
@@ -995,7 +1016,7 @@ main(int argc, char **argv)
 		allocators[A_APR].available = 0;
 #endif
 #ifdef HAVE_MIMALLOC_H
-	allocators[A_MIMALLOC].available = mi_open();
+	allocators[A_MIMALLOC].available = mi_loaded = mi_open();
 #endif
 	gen_uniform(&small, n_small, 8, 64);
 	gen_log(&mixed, n_mixed, 8, 8192);

@@ -67,6 +67,28 @@ lower_top(bump_t *b, char *new_top)
 }
 
 /*
+ * Page faults dominate the cost of fresh memory, and a huge page costs
+ * about a fifth of what its 512 small pages do (measured by make bench).
+ * Once an arena has grown past HUGE_AFTER it is clearly a big one: ask for
+ * huge pages above that, so that small arenas keep costing small pages.
+ */
+#define HUGE_AFTER ((size_t)8 << 20)
+
+static void
+hint_huge_when_big(bump_t *b, char *committed_to)
+{
+	size_t huge = bump__os_huge_page_size();
+	char *from;
+
+	if (huge == 0 || (size_t)(committed_to - b->base) <= HUGE_AFTER ||
+	    __atomic_exchange_n(&b->grown_huge, 1, __ATOMIC_RELAXED))
+		return;
+	from = b->base + round_up(HUGE_AFTER, huge);
+	if (from < b->limit)
+		bump__os_hugepage_hint(from, (size_t)(b->limit - from));
+}
+
+/*
  * Commit up to at least end.  In a shared arena threads may race here:
  * committing a range twice is harmless, and commit_end only moves up.
  */
@@ -85,6 +107,7 @@ commit_to(bump_t *b, char *end)
 		errno = ENOMEM;
 		return -1;
 	}
+	hint_huge_when_big(b, to);
 	if (!shared) {
 		b->commit_end = to;
 		b->fast_end = fast_end_for(b);
@@ -263,6 +286,7 @@ bump_create(size_t reserve, unsigned flags)
 	b->mapping = mapping;
 	b->mapping_size = total;
 	b->flags = flags;
+	b->grown_huge = huge != 0;
 	b->fast_end = fast_end_for(b);
 	if (huge != 0)
 		bump__os_hugepage_hint(base, capacity);

@@ -32,6 +32,7 @@ struct bump {
 	void *mapping;		/* the whole reservation */
 	size_t mapping_size;
 	unsigned flags;
+	int grown_huge;		/* the region above HUGE_AFTER got the hint */
 };
 
 /* Allocate size bytes aligned to align (a power of two) from a live arena. */
