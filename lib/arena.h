@@ -5,6 +5,7 @@
 #define BUMP_ARENA_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "bump_alloc.h"
 
@@ -33,6 +34,10 @@ struct bump {
 	size_t mapping_size;
 	unsigned flags;
 	int grown_huge;		/* the region above HUGE_AFTER got the hint */
+	/* BUMP_THREADSAFE only: see alloc_threaded() in arena.c. */
+	unsigned long epoch;	/* new on create, reset, rewind: old chunks die */
+	uintptr_t owner;	/* the first allocating thread, 0 for none yet */
+	int crowded;		/* a second thread has allocated */
 };
 
 /* Allocate size bytes aligned to align (a power of two) from a live arena. */

@@ -235,6 +235,31 @@ START_TEST(test_cached_arena_is_clean)
 }
 END_TEST
 
+/* A shared arena used by one thread packs blocks as a plain one does. */
+START_TEST(test_threadsafe_alone_is_exact)
+{
+	bump_t *s = bump_create(0, BUMP_THREADSAFE), *p = bump_create(0, 0);
+	uint64_t state = 7;
+
+	ck_assert_ptr_nonnull(s);
+	ck_assert_ptr_nonnull(p);
+	for (int round = 0; round < 2; round++) {
+		for (int i = 0; i < 5000; i++) {
+			size_t n = next_size(&state) % 5000;
+
+			ck_assert_ptr_nonnull(bump_malloc(s, n));
+			ck_assert_ptr_nonnull(bump_malloc(p, n));
+			ck_assert_uint_eq(bump_used(s), bump_used(p));
+		}
+		bump_reset(s);
+		bump_reset(p);
+		ck_assert_uint_eq(bump_used(s), 0);
+	}
+	bump_destroy(s);
+	bump_destroy(p);
+}
+END_TEST
+
 static Suite *
 fastpath_suite(void)
 {
@@ -249,6 +274,7 @@ fastpath_suite(void)
 	tcase_add_test(t, test_public_prefix);
 	tcase_add_test(t, test_inline_block_is_newest);
 	tcase_add_test(t, test_inline_bad_input);
+	tcase_add_test(t, test_threadsafe_alone_is_exact);
 	suite_add_tcase(s, t);
 	tcase_add_test(c, test_cached_arena_is_clean);
 	suite_add_tcase(s, c);
