@@ -790,6 +790,7 @@ struct worker {
 	size_t n;
 	void **ptrs;
 	pthread_barrier_t *start;
+	double began, ended;
 };
 
 static void *
@@ -798,11 +799,17 @@ worker_main(void *arg)
 	struct worker *wk = arg;
 
 	pthread_barrier_wait(wk->start);
+	wk->began = now_ns();
 	bump_fill(wk->arena, wk->sizes, wk->n, wk->ptrs);
+	wk->ended = now_ns();
 	return NULL;
 }
 
-/* Wall time per allocation of n allocations split over nthreads. */
+/*
+ * Wall time per allocation of n allocations split over nthreads: from the
+ * first worker's start to the last one's end, as the workers saw them (the
+ * main thread may be descheduled on a busy machine).
+ */
 static double
 time_threads(bump_t *b, const struct workload *w, int nthreads)
 {
@@ -810,7 +817,7 @@ time_threads(bump_t *b, const struct workload *w, int nthreads)
 	struct worker wk[2];
 	pthread_barrier_t start;
 	size_t per = w->n / (size_t)nthreads;
-	double t;
+	double t, first, last;
 
 	pthread_barrier_init(&start, NULL, (unsigned)nthreads + 1);
 	for (int i = 0; i < nthreads; i++) {
@@ -820,10 +827,15 @@ time_threads(bump_t *b, const struct workload *w, int nthreads)
 			die("pthread_create");
 	}
 	pthread_barrier_wait(&start);
-	t = now_ns();
 	for (int i = 0; i < nthreads; i++)
 		pthread_join(tid[i], NULL);
-	t = now_ns() - t;
+	first = wk[0].began;
+	last = wk[0].ended;
+	for (int i = 1; i < nthreads; i++) {
+		first = wk[i].began < first ? wk[i].began : first;
+		last = wk[i].ended > last ? wk[i].ended : last;
+	}
+	t = last - first;
 	pthread_barrier_destroy(&start);
 	bump_reset(b);
 	return t / (double)(per * (size_t)nthreads);
