@@ -822,7 +822,7 @@ time_threads(bump_t *b, const struct workload *w, int nthreads)
 	pthread_barrier_init(&start, NULL, (unsigned)nthreads + 1);
 	for (int i = 0; i < nthreads; i++) {
 		wk[i] = (struct worker){ b, w->sizes + (size_t)i * per, per,
-		    ptrs + (size_t)i * per, &start };
+		    ptrs + (size_t)i * per, &start, 0, 0 };
 		if (pthread_create(&tid[i], NULL, worker_main, &wk[i]) != 0)
 			die("pthread_create");
 	}
