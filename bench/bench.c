@@ -168,6 +168,8 @@ fn(void *vctx, size_t steps, size_t step)				\
 /* bump_alloc: bump_malloc is the inline fast path from the header. */
 FILL(bump_fill, bump_t *, bump_malloc(ctx, sizes[i]))
 GROW(bump_grow, bump_t *, bump_realloc(ctx, p, size))
+/* The library's function, to show what the inline path buys. */
+FILL(bump_fill_call, bump_t *, (bump_malloc)(ctx, sizes[i]))
 
 static void *
 bump_create_flags(unsigned flags)
@@ -500,12 +502,14 @@ cold_prep(void)
 #endif
 }
 
-enum { A_PLAIN, A_TS, A_HUGE, A_LIMIT, A_MALLOC, A_OBSTACK, A_APR, A_TALLOC,
+enum { A_PLAIN, A_CALL, A_TS, A_HUGE, A_LIMIT, A_MALLOC, A_OBSTACK, A_APR, A_TALLOC,
 	A_MIMALLOC, A_PMR, NALLOC };
 
 static struct allocator allocators[NALLOC] = {
 	[A_PLAIN] = { "bump_alloc", bump_create_plain, bump_fill,
 	    bump_release_all, bump_destroy_all, bump_grow, 1 },
+	[A_CALL] = { "bump_alloc (no inline)", bump_create_plain,
+	    bump_fill_call, bump_release_all, bump_destroy_all, NULL, 1 },
 	/* No growth row: a shared arena cannot know a block is the newest,
 	 * so its realloc always copies (and fills 1 GiB quadratically). */
 	[A_TS] = { "bump_alloc THREADSAFE", bump_create_ts, bump_fill,
