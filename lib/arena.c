@@ -117,11 +117,22 @@ commit_to(bump_t *b, char *end)
 
 	if (end <= from)
 		return 0;
+	/*
+	 * The OS gives a huge page only for an aligned range that is wholly
+	 * committed when first touched: past the hint, commit to the next
+	 * huge page boundary.
+	 */
+	hint_huge_when_big(b, to);
+	if (__atomic_load_n(&b->grown_huge, __ATOMIC_RELAXED)) {
+		size_t huge = bump__os_huge_page_size();
+		uintptr_t aligned = ((uintptr_t)to + huge - 1) & ~(uintptr_t)(huge - 1);
+
+		to = aligned < (uintptr_t)b->limit ? (char *)aligned : b->limit;
+	}
 	if (bump__os_commit(from, (size_t)(to - from)) != 0) {
 		errno = ENOMEM;
 		return -1;
 	}
-	hint_huge_when_big(b, to);
 	if (!shared) {
 		b->commit_end = to;
 		b->fast_end = fast_end_for(b);
