@@ -11,7 +11,8 @@
  *   cold  create a fresh instance, fill it, destroy it (page faults and all)
  *   warm  fill an instance that was filled and reset before
  *
- * Usage: bench [--csv] [--rounds N] [--quick]   (BENCH_ROUNDS=N works too)
+ * Usage: bench [--csv] [--csv-file FILE] [--rounds N] [--quick]
+ * (BENCH_ROUNDS=N works too; --csv-file writes the CSV besides the table)
  */
 #include <config.h>
 
@@ -904,25 +905,25 @@ print_table(int wi, size_t n)
 }
 
 static void
-print_csv(void)
+print_csv(FILE *f)
 {
-	printf("workload,allocator,cold_ns,warm_ns,bytes_copied\n");
+	fprintf(f, "workload,allocator,cold_ns,warm_ns,bytes_copied\n");
 	for (int wi = 0; wi < NWORK; wi++)
 		for (int a = 0; a < NALLOC; a++) {
 			struct result *res = &results[wi][a];
 
 			if (!res->have_warm)
 				continue;
-			printf("%s,%s,", work_names[wi], allocators[a].name);
+			fprintf(f, "%s,%s,", work_names[wi], allocators[a].name);
 			if (res->have_cold)
-				printf("%.3f", res->cold);
-			printf(",%.3f,", res->warm);
+				fprintf(f, "%.3f", res->cold);
+			fprintf(f, ",%.3f,", res->warm);
 			if (wi == W_GROW)
-				printf("%.0f", res->extra);
-			printf("\n");
+				fprintf(f, "%.0f", res->extra);
+			fprintf(f, "\n");
 		}
-	printf("threads,bump_alloc THREADSAFE 1 thread,,%.3f,\n", thread_ns[0]);
-	printf("threads,bump_alloc THREADSAFE 2 threads,,%.3f,\n", thread_ns[1]);
+	fprintf(f, "threads,bump_alloc THREADSAFE 1 thread,,%.3f,\n", thread_ns[0]);
+	fprintf(f, "threads,bump_alloc THREADSAFE 2 threads,,%.3f,\n", thread_ns[1]);
 }
 
 /* Best (lowest) figure among the peers, which are not bump_alloc rows. */
@@ -1005,6 +1006,7 @@ main(int argc, char **argv)
 	struct workload small, mixed;
 	size_t n_small = 1000000, n_mixed = 50000, grow_steps = 100000;
 	int csv = 0;
+	const char *csv_file = NULL;
 	const char *env = getenv("BENCH_ROUNDS");
 
 	if (env != NULL && atoi(env) > 0)
@@ -1012,6 +1014,8 @@ main(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--csv") == 0)
 			csv = 1;
+		else if (strcmp(argv[i], "--csv-file") == 0 && i + 1 < argc)
+			csv_file = argv[++i];
 		else if (strcmp(argv[i], "--quick") == 0) {
 			n_small = 200000;
 			n_mixed = 10000;
@@ -1022,7 +1026,7 @@ main(int argc, char **argv)
 		    atoi(argv[i + 1]) > 0)
 			rounds = atoi(argv[++i]);
 		else {
-			fprintf(stderr, "usage: %s [--csv] [--quick] [--rounds N]\n",
+			fprintf(stderr, "usage: %s [--csv] [--csv-file FILE] [--quick] [--rounds N]\n",
 			    argv[0]);
 			return 2;
 		}
@@ -1045,8 +1049,17 @@ main(int argc, char **argv)
 	run_requests(W_REQUEST, &small, 1000);
 	run_threads(&small);
 
+	if (csv_file != NULL) {
+		FILE *f = fopen(csv_file, "w");
+
+		if (f == NULL)
+			die(csv_file);
+		print_csv(f);
+		if (fclose(f) != 0)
+			die(csv_file);
+	}
 	if (csv) {
-		print_csv();
+		print_csv(stdout);
 		return 0;
 	}
 	printf("bump_alloc %s benchmark; allocators not built in are left out\n",
