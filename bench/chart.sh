@@ -36,7 +36,7 @@ if [ -n "$programs" ] && [ -s "$programs" ]; then
 		printf "workload"; for (i = 1; i <= n; i++) printf "\t%s", names[i]; print ""
 		for (j = 1; j <= m; j++) {
 			printf "%s", rows[j]
-			for (i = 1; i <= n; i++) printf "\t%s", v[rows[j], "glibc"] > 0 ? v[rows[j], names[i]] / v[rows[j], "glibc"] : "NaN"
+			for (i = 1; i <= n; i++) printf "\t%s", (v[rows[j], "glibc"] > 0 ? v[rows[j], names[i]] / v[rows[j], "glibc"] : "NaN")
 			print ""
 		}
 	}' "$programs" > "$tmp/programs.dat"

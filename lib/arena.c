@@ -27,14 +27,17 @@ is_threadsafe(const bump_t *b)
 	return (b->flags & BUMP_THREADSAFE) != 0;
 }
 
+/* min(MAX_ALIGN, next power of two >= n), without a data-dependent branch. */
 size_t
 bump__natural_align(size_t n)
 {
-	size_t align = MAX_ALIGN;
+	size_t mask = n - 1 < MAX_ALIGN - 1 ? n - 1 : MAX_ALIGN - 1;
 
-	while (align > 1 && align / 2 >= n)
-		align /= 2;
-	return align;
+	if (n == 0)
+		return 1;
+	for (unsigned shift = 1; (MAX_ALIGN >> shift) > 1; shift *= 2)
+		mask |= mask >> shift;	/* two shift-ors for 16 */
+	return mask + 1;
 }
 
 /*
