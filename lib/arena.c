@@ -57,10 +57,6 @@ max_ptr(char *a, char *b)
 	return a > b ? a : b;
 }
 
-/*
- * Lowering the top hands memory out a second time: remember how high it
- * reached so that bump_calloc knows what it must clear.
- */
 static unsigned long last_epoch;
 
 /* A number no arena in this process had before: it outdates thread chunks. */
@@ -70,6 +66,10 @@ new_epoch(void)
 	return __atomic_add_fetch(&last_epoch, 1, __ATOMIC_RELAXED);
 }
 
+/*
+ * Lowering the top hands memory out a second time: remember how high it
+ * reached so that bump_calloc knows what it must clear.
+ */
 static void
 lower_top(bump_t *b, char *new_top)
 {
