@@ -57,10 +57,10 @@ max_ptr(char *a, char *b)
 	return a > b ? a : b;
 }
 
-static unsigned long last_epoch;
+static uint64_t last_epoch;
 
 /* A number no arena in this process had before: it outdates thread chunks. */
-static unsigned long
+static uint64_t
 new_epoch(void)
 {
 	return __atomic_add_fetch(&last_epoch, 1, __ATOMIC_RELAXED);
@@ -211,7 +211,7 @@ alloc_shared(bump_t *b, size_t size, size_t align)
 
 struct thread_chunk {
 	const bump_t *arena;
-	unsigned long epoch;	/* the arena's epoch when carved */
+	uint64_t epoch;		/* the arena's epoch when carved */
 	char *top, *end;
 };
 

@@ -35,7 +35,7 @@ struct bump {
 	unsigned flags;
 	int grown_huge;		/* the region above HUGE_AFTER got the hint */
 	/* BUMP_THREADSAFE only: see alloc_threaded() in arena.c. */
-	unsigned long epoch;	/* new on create, reset, rewind: old chunks die */
+	uint64_t epoch;		/* new on create, reset, rewind: old chunks die */
 	uintptr_t owner;	/* the first allocating thread, 0 for none yet */
 	int crowded;		/* a second thread has allocated */
 };
