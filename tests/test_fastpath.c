@@ -260,6 +260,48 @@ START_TEST(test_threadsafe_alone_is_exact)
 }
 END_TEST
 
+/*
+ * Past 8 MiB an arena commits to huge page boundaries; the last commit
+ * still stops at the region's end, and trim still gives pages back.
+ */
+START_TEST(test_big_arena_commit_and_trim)
+{
+	size_t cap = 24 * MiB + 4 * KiB;
+	bump_t *b = bump_create(cap, 0);
+	unsigned char *p;
+	long before, full, trimmed;
+
+	ck_assert_ptr_nonnull(b);
+	ck_assert_uint_eq(bump_capacity(b), cap);
+	before = rss_kib();
+	for (size_t done = 0; done < cap; done += 64 * KiB) {
+		size_t n = cap - done < 64 * KiB ? cap - done : 64 * KiB;
+
+		p = bump_malloc(b, n);
+		ck_assert_ptr_nonnull(p);
+		fill_bytes(p, 0x5a, n);
+	}
+	ck_assert_uint_eq(bump_used(b), cap);
+	errno = 0;
+	ck_assert_ptr_null(bump_malloc(b, 1));
+	ck_assert_int_eq(errno, ENOMEM);
+	full = rss_kib();
+	bump_reset(b);
+	ck_assert_int_eq(bump_trim(b), 0);
+	trimmed = rss_kib();
+	if (before > 0) {
+		ck_assert_int_ge(full - before, 24 * 1024 - 256);
+		ck_assert_msg(trimmed - before <= 512,
+		    "RSS %ld KiB above the start after trim", trimmed - before);
+	}
+	p = bump_calloc(b, 1, cap);	/* everything again, and zeroed */
+	ck_assert_ptr_nonnull(p);
+	ck_assert_uint_eq(p[0], 0);
+	ck_assert_uint_eq(p[cap - 1], 0);
+	bump_destroy(b);
+}
+END_TEST
+
 static Suite *
 fastpath_suite(void)
 {
@@ -267,6 +309,7 @@ fastpath_suite(void)
 	TCase *t = tcase_new("inline");
 	TCase *c = tcase_new("cache");
 
+	tcase_set_timeout(c, TEST_TIMEOUT);
 	tcase_set_timeout(t, TEST_TIMEOUT);
 	tcase_add_test(t, test_inline_equals_library);
 	tcase_add_test(t, test_inline_equals_library_threadsafe);
@@ -277,6 +320,7 @@ fastpath_suite(void)
 	tcase_add_test(t, test_threadsafe_alone_is_exact);
 	suite_add_tcase(s, t);
 	tcase_add_test(c, test_cached_arena_is_clean);
+	tcase_add_test(c, test_big_arena_commit_and_trim);
 	suite_add_tcase(s, c);
 	return s;
 }
