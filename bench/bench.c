@@ -19,7 +19,9 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <inttypes.h>
-#include <malloc.h>
+#ifdef HAVE_MALLOC_H
+# include <malloc.h>
+#endif
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -496,7 +498,9 @@ static int mi_loaded;
 static void
 cold_prep(void)
 {
+#ifdef HAVE_MALLOC_TRIM
 	malloc_trim(0);
+#endif
 #ifdef HAVE_MIMALLOC_H
 	if (mi_loaded)
 		mi.collect(1);
