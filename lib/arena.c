@@ -27,20 +27,43 @@ is_threadsafe(const bump_t *b)
 	return (b->flags & BUMP_THREADSAFE) != 0;
 }
 
+/* min(MAX_ALIGN, next power of two >= n), without a data-dependent branch. */
 size_t
 bump__natural_align(size_t n)
 {
-	size_t align = MAX_ALIGN;
+	size_t mask = n - 1 < MAX_ALIGN - 1 ? n - 1 : MAX_ALIGN - 1;
 
-	while (align > 1 && align / 2 >= n)
-		align /= 2;
-	return align;
+	if (n == 0)
+		return 1;
+	for (unsigned shift = 1; (MAX_ALIGN >> shift) > 1; shift *= 2)
+		mask |= mask >> shift;	/* two shift-ors for 16 */
+	return mask + 1;
+}
+
+/*
+ * Where the inline bump_malloc() in <bump_alloc.h> must stop: the end of
+ * committed memory, or NULL to send every call here (shared arenas, whose
+ * top moves atomically).
+ */
+static char *
+fast_end_for(const bump_t *b)
+{
+	return is_threadsafe(b) ? NULL : b->commit_end;
 }
 
 static char *
 max_ptr(char *a, char *b)
 {
 	return a > b ? a : b;
+}
+
+static uint64_t last_epoch;
+
+/* A number no arena in this process had before: it outdates thread chunks. */
+static uint64_t
+new_epoch(void)
+{
+	return __atomic_add_fetch(&last_epoch, 1, __ATOMIC_RELAXED);
 }
 
 /*
@@ -53,6 +76,33 @@ lower_top(bump_t *b, char *new_top)
 	b->dirty_end = max_ptr(b->dirty_end, b->top);
 	b->top = new_top;
 	b->last = NULL;
+	if (is_threadsafe(b)) {	/* no other thread runs now: start over */
+		b->epoch = new_epoch();
+		b->owner = 0;
+		b->crowded = 0;
+	}
+}
+
+/*
+ * Page faults dominate the cost of fresh memory, and a huge page costs
+ * about a fifth of what its 512 small pages do (measured by make bench).
+ * Once an arena has grown past HUGE_AFTER it is clearly a big one: ask for
+ * huge pages above that, so that small arenas keep costing small pages.
+ */
+#define HUGE_AFTER ((size_t)8 << 20)
+
+static void
+hint_huge_when_big(bump_t *b, char *committed_to)
+{
+	size_t huge = bump__os_huge_page_size();
+	char *from;
+
+	if (huge == 0 || (size_t)(committed_to - b->base) <= HUGE_AFTER ||
+	    __atomic_exchange_n(&b->grown_huge, 1, __ATOMIC_RELAXED))
+		return;
+	from = b->base + round_up(HUGE_AFTER, huge);
+	if (from < b->limit)
+		bump__os_hugepage_hint(from, (size_t)(b->limit - from));
 }
 
 /*
@@ -70,12 +120,26 @@ commit_to(bump_t *b, char *end)
 
 	if (end <= from)
 		return 0;
+	/*
+	 * The OS gives a huge page only for an aligned range that is wholly
+	 * committed when first touched: past the hint, commit to the next
+	 * huge page boundary.
+	 */
+	hint_huge_when_big(b, to);
+	if (__atomic_load_n(&b->grown_huge, __ATOMIC_RELAXED)) {
+		size_t huge = bump__os_huge_page_size();
+		uintptr_t aligned = ((uintptr_t)to + huge - 1) & ~(uintptr_t)(huge - 1);
+
+		to = aligned < (uintptr_t)b->limit ? (char *)aligned : b->limit;
+	}
 	if (bump__os_commit(from, (size_t)(to - from)) != 0) {
 		errno = ENOMEM;
 		return -1;
 	}
-	if (!shared)
+	if (!shared) {
 		b->commit_end = to;
+		b->fast_end = fast_end_for(b);
+	}
 	while (shared && from < to && !__atomic_compare_exchange_n(
 	    &b->commit_end, &from, to, 1, __ATOMIC_RELEASE, __ATOMIC_ACQUIRE))
 		continue;
@@ -135,14 +199,144 @@ alloc_shared(bump_t *b, size_t size, size_t align)
 	}
 }
 
+/*
+ * Threads sharing an arena.  While one thread allocates alone it moves the
+ * shared top itself, so blocks are packed and bump_used() is exact.  Once a
+ * second thread allocates, each thread carves CHUNK bytes at a time from
+ * the top and bumps inside its own chunk: threads then touch the shared
+ * cache line once per chunk instead of once per block, which is what lets
+ * two threads allocate faster than one.  Carved chunks count as used.
+ */
+#define CHUNK ((size_t)64 << 10)
+
+struct thread_chunk {
+	const bump_t *arena;
+	uint64_t epoch;		/* the arena's epoch when carved */
+	char *top, *end;
+};
+
+#if defined(__ELF__)
+static __thread struct thread_chunk my_chunk
+    __attribute__((tls_model("initial-exec")));
+#else
+static __thread struct thread_chunk my_chunk;
+#endif
+
+static char *
+fit_in_chunk(const struct thread_chunk *c, size_t size, size_t align)
+{
+	uintptr_t at = ((uintptr_t)c->top + align - 1) & ~(uintptr_t)(align - 1);
+
+	if (at < (uintptr_t)c->top || at > (uintptr_t)c->end ||
+	    size > (uintptr_t)c->end - at)
+		return NULL;
+	return (char *)at;
+}
+
+static void *
+alloc_threaded(bump_t *b, size_t size, size_t align)
+{
+	struct thread_chunk *c = &my_chunk;
+	uintptr_t me = (uintptr_t)c, owner;
+	char *start, *chunk;
+
+	if (!__atomic_load_n(&b->crowded, __ATOMIC_RELAXED)) {
+		owner = __atomic_load_n(&b->owner, __ATOMIC_RELAXED);
+		if (owner == me || (owner == 0 && __atomic_compare_exchange_n(
+		    &b->owner, &owner, me, 0, __ATOMIC_RELAXED, __ATOMIC_RELAXED)))
+			return alloc_shared(b, size, align);
+		__atomic_store_n(&b->crowded, 1, __ATOMIC_RELAXED);
+	}
+	if (c->arena == b && c->epoch == b->epoch &&
+	    (start = fit_in_chunk(c, size, align)) != NULL) {
+		c->top = start + size;
+		return start;
+	}
+	/* Big blocks, and the last bytes of the arena, go exactly. */
+	if (size > CHUNK / 4 || (chunk = alloc_shared(b, CHUNK, MAX_ALIGN)) == NULL)
+		return alloc_shared(b, size, align);
+	c->arena = b;
+	c->epoch = b->epoch;
+	c->top = chunk;
+	c->end = chunk + CHUNK;
+	start = fit_in_chunk(c, size, align);
+	c->top = start + size;
+	return start;
+}
+
 void *
 bump__alloc(bump_t *b, size_t size, size_t align)
 {
 	if (size == 0)
 		size = 1;	/* every block has an address of its own */
 	if (is_threadsafe(b))
-		return alloc_shared(b, size, align);
+		return alloc_threaded(b, size, align);
 	return alloc_plain(b, size, align);
+}
+
+/*
+ * The last destroyed arena waits here for the next bump_create() of the
+ * same capacity, so that a program making one arena per request reuses
+ * warm pages instead of taking a page fault per page per request.  Only
+ * its first CACHE_KEEP bytes stay in RAM; destroy gives the rest back.
+ */
+#define CACHE_KEEP ((size_t)256 << 10)
+static bump_t *cached_arena;
+
+static int
+cacheable(unsigned flags)
+{
+	return (flags & (BUMP_PREFAULT | BUMP__PINNED)) == 0;
+}
+
+/* Keep b for reuse; 0 when the slot is taken and b must be released. */
+static int
+cache_put(bump_t *b)
+{
+	char *keep = b->base + (CACHE_KEEP < (size_t)(b->limit - b->base) ?
+	    round_up(CACHE_KEEP, bump__os_page_size()) :
+	    (size_t)(b->limit - b->base));
+	bump_t *empty = NULL;
+
+	if (!cacheable(b->flags) ||
+	    __atomic_load_n(&cached_arena, __ATOMIC_RELAXED) != NULL)
+		return 0;
+	b->dirty_end = max_ptr(b->dirty_end, b->top);
+	if (b->commit_end > keep) {
+		if (bump__os_decommit(keep, (size_t)(b->commit_end - keep)) != 0)
+			return 0;
+		b->commit_end = keep;
+	}
+	if (b->dirty_end > b->commit_end)
+		b->dirty_end = b->commit_end;
+	return __atomic_compare_exchange_n(&cached_arena, &empty, b, 0,
+	    __ATOMIC_RELEASE, __ATOMIC_RELAXED);
+}
+
+/* A cached arena of this capacity and page kind, emptied, or NULL. */
+static bump_t *
+cache_take(size_t capacity, unsigned flags)
+{
+	bump_t *b;
+
+	if (!cacheable(flags) ||
+	    __atomic_load_n(&cached_arena, __ATOMIC_RELAXED) == NULL ||
+	    (b = __atomic_exchange_n(&cached_arena, NULL,
+	    __ATOMIC_ACQUIRE)) == NULL)
+		return NULL;
+	if ((size_t)(b->limit - b->base) != capacity ||
+	    ((b->flags ^ flags) & BUMP_HUGEPAGES) != 0) {
+		bump__os_release(b->mapping, b->mapping_size);
+		return NULL;
+	}
+	b->top = b->base;
+	b->last = NULL;
+	b->flags = flags;
+	b->fast_end = fast_end_for(b);
+	b->epoch = new_epoch();
+	b->owner = 0;
+	b->crowded = 0;
+	return b;
 }
 
 bump_t *
@@ -168,6 +362,8 @@ bump_create(size_t reserve, unsigned flags)
 		return NULL;
 	}
 	capacity = round_up(reserve, page);
+	if ((b = cache_take(capacity, flags)) != NULL)
+		return b;
 	total = capacity + overhead;
 	/*
 	 * Huge pages that cannot be committed piecemeal back the whole arena
@@ -195,6 +391,10 @@ bump_create(size_t reserve, unsigned flags)
 	b->mapping = mapping;
 	b->mapping_size = total;
 	b->flags = flags;
+	b->epoch = new_epoch();
+	b->owner = 0;
+	b->crowded = 0;
+	b->grown_huge = huge != 0;
 	if (flags & BUMP__PINNED)
 		b->commit_end = b->limit;
 	else if (huge != 0)
@@ -204,6 +404,7 @@ bump_create(size_t reserve, unsigned flags)
 			goto fail;
 		b->commit_end = b->limit;
 	}
+	b->fast_end = fast_end_for(b);
 	return b;
 fail:
 	bump__os_release(mapping, total);
@@ -214,7 +415,7 @@ fail:
 void
 bump_destroy(bump_t *b)
 {
-	if (b != NULL)
+	if (b != NULL && !cache_put(b))
 		bump__os_release(b->mapping, b->mapping_size);
 }
 
@@ -342,6 +543,7 @@ bump_trim(bump_t *b)
 	if (bump__os_decommit(keep, (size_t)(b->commit_end - keep)) != 0)
 		return -1;
 	b->commit_end = keep;
+	b->fast_end = fast_end_for(b);
 	if (b->dirty_end > keep)
 		b->dirty_end = keep;
 	return 0;

@@ -5,6 +5,7 @@
 #define BUMP_ARENA_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "bump_alloc.h"
 
@@ -18,8 +19,14 @@
  * the first block faults.  Without BUMP_THREADSAFE nothing here is atomic.
  */
 struct bump {
-	char *top;		/* next free byte */
-	char *last;		/* start of the newest block; NULL when unknown */
+	union {		/* the public prefix the inline bump_malloc() uses */
+		struct bump_fast_ fast;
+		struct {
+			char *top;	/* next free byte */
+			char *last;	/* newest block's start; NULL when unknown */
+			char *fast_end;	/* see fast_end_for() in arena.c */
+		};
+	};
 	char *commit_end;	/* [base, commit_end) is committed */
 	char *limit;		/* end of the region; a guard page follows */
 	char *base;		/* start of the region */
@@ -28,6 +35,11 @@ struct bump {
 	void *mapping;		/* the whole reservation */
 	size_t mapping_size;
 	unsigned flags;
+	int grown_huge;		/* the region above HUGE_AFTER got the hint */
+	/* BUMP_THREADSAFE only: see alloc_threaded() in arena.c. */
+	uint64_t epoch;		/* new on create, reset, rewind: old chunks die */
+	uintptr_t owner;	/* the first allocating thread, 0 for none yet */
+	int crowded;		/* a second thread has allocated */
 };
 
 /* Allocate size bytes aligned to align (a power of two) from a live arena. */

@@ -454,7 +454,8 @@ START_TEST(test_light_use_rss)
 	ck_assert_ptr_nonnull(p);
 	fill_bytes(p, 0x77, MiB);
 	after = rss_kib();
-	ck_assert_msg(after - before >= 1024 && after - before <= 1536,
+	/* >= 1024 - 256: the arena may reuse pages warm_up's arena left cached. */
+	ck_assert_msg(after - before >= 1024 - 256 && after - before <= 1536,
 	    "1 GiB arena with 1 MiB used costs %ld KiB", after - before);
 	bump_destroy(b);
 }

@@ -1,0 +1,1112 @@
+/*
+ * bench.c - bump_alloc against other allocators, in one process, on one
+ * pre-generated request sequence (make bench).
+ *
+ * Every allocator runs the same sizes, writes one byte into every block
+ * and keeps every pointer, so the loops differ only in the allocation.
+ * Rounds are interleaved (round 1 of every allocator, then round 2, ...)
+ * so that noise from other processes spreads over all rows; each figure
+ * is the median of the rounds, in nanoseconds per allocation.
+ *
+ *   cold  create a fresh instance, fill it, destroy it (page faults and all)
+ *   warm  fill an instance that was filled and reset before
+ *
+ * Usage: bench [--csv] [--csv-file FILE] [--rounds N] [--quick]
+ * (BENCH_ROUNDS=N works too; --csv-file writes the CSV besides the table)
+ */
+#include <config.h>
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <inttypes.h>
+#ifdef HAVE_MALLOC_H
+# include <malloc.h>
+#endif
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+
+#include "bump_alloc.h"
+
+#ifdef HAVE_OBSTACK_H
+# include <obstack.h>
+# define obstack_chunk_alloc malloc
+# define obstack_chunk_free free
+#endif
+#ifdef HAVE_APR
+# include <apr_pools.h>
+#endif
+#ifdef HAVE_TALLOC
+# include <talloc.h>
+#endif
+#ifdef HAVE_PMR
+# include "pmr.h"
+#endif
+
+/* ---- Workloads ----------------------------------------------------------- */
+
+struct workload {
+	const char *name;
+	const char *what;
+	uint32_t *sizes;
+	size_t n;
+	size_t bytes;		/* sum of sizes */
+};
+
+static uint64_t rng_state = 0x9e3779b97f4a7c15u;
+
+static uint64_t
+rng(void)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return rng_state;
+}
+
+static void *
+xmalloc(size_t n)
+{
+	void *p = malloc(n);
+
+	if (p == NULL) {
+		fprintf(stderr, "bench: out of memory\n");
+		exit(1);
+	}
+	return p;
+}
+
+static void
+die(const char *who)
+{
+	fprintf(stderr, "bench: %s failed: %s\n", who, strerror(errno));
+	exit(1);
+}
+
+/* Uniform in [lo, hi]. */
+static void
+gen_uniform(struct workload *w, size_t n, uint32_t lo, uint32_t hi)
+{
+	w->sizes = xmalloc(n * sizeof *w->sizes);
+	w->n = n;
+	w->bytes = 0;
+	for (size_t i = 0; i < n; i++)
+		w->bytes += w->sizes[i] = lo + (uint32_t)(rng() % (hi - lo + 1));
+}
+
+/* Log-uniform in [lo, hi]: as many 8-16 B blocks as 4-8 KiB ones. */
+static void
+gen_log(struct workload *w, size_t n, uint32_t lo, uint32_t hi)
+{
+	w->sizes = xmalloc(n * sizeof *w->sizes);
+	w->n = n;
+	w->bytes = 0;
+	for (size_t i = 0; i < n; i++) {
+		uint32_t s;
+
+		do {
+			unsigned k = (unsigned)(rng() % 11);	/* 8 << 10 = 8 KiB */
+			s = (lo << k) + (uint32_t)(rng() % (lo << k));
+		} while (s > hi);
+		w->bytes += w->sizes[i] = s;
+	}
+}
+
+/* ---- Allocators ------------------------------------------------------------ */
+
+struct allocator {
+	const char *name;
+	void *(*create)(const struct workload *w);
+	void (*fill)(void *ctx, const uint32_t *sizes, size_t n, void **ptrs);
+	void (*release)(void *ctx, void **ptrs, size_t n);	/* keep warm */
+	void (*destroy)(void *ctx, void **ptrs, size_t n);
+	/* Grow one array by realloc, step bytes at a time; bytes copied. */
+	size_t (*grow)(void *ctx, size_t steps, size_t step);
+	int available;
+};
+
+/* The array the last growth test built, for release() to free. */
+static void *grown;
+
+#define FILL(fn, CTX_T, ALLOC)						\
+static void								\
+fn(void *vctx, const uint32_t *sizes, size_t n, void **ptrs)		\
+{									\
+	CTX_T ctx = vctx;						\
+	for (size_t i = 0; i < n; i++) {				\
+		char *p = (ALLOC);					\
+		if (p == NULL)						\
+			die(#fn);					\
+		p[0] = (char)i;						\
+		ptrs[i] = p;						\
+	}								\
+}
+
+/* Grow through realloc; a block that moved had its old contents copied. */
+#define GROW(fn, CTX_T, REALLOC)					\
+static size_t								\
+fn(void *vctx, size_t steps, size_t step)				\
+{									\
+	CTX_T ctx = vctx;						\
+	char *p = NULL;							\
+	size_t copied = 0;						\
+	for (size_t i = 1; i <= steps; i++) {				\
+		size_t old = (i - 1) * step, size = i * step;		\
+		char *q = (REALLOC);					\
+		if (q == NULL)						\
+			die(#fn);					\
+		if (p != NULL && q != p)				\
+			copied += old;					\
+		q[old] = (char)i;					\
+		p = q;							\
+	}								\
+	grown = p;							\
+	return copied;							\
+}
+
+/* bump_alloc: bump_malloc is the inline fast path from the header. */
+FILL(bump_fill, bump_t *, bump_malloc(ctx, sizes[i]))
+GROW(bump_grow, bump_t *, bump_realloc(ctx, p, size))
+/* The library's function, to show what the inline path buys. */
+FILL(bump_fill_call, bump_t *, (bump_malloc)(ctx, sizes[i]))
+
+static void *
+bump_create_flags(unsigned flags)
+{
+	bump_t *b = bump_create(0, flags);
+
+	if (b == NULL)
+		die("bump_create");
+	return b;
+}
+
+static void *bump_create_plain(const struct workload *w) { (void)w; return bump_create_flags(0); }
+static void *bump_create_ts(const struct workload *w) { (void)w; return bump_create_flags(BUMP_THREADSAFE); }
+static void *bump_create_huge(const struct workload *w) { (void)w; return bump_create_flags(BUMP_HUGEPAGES); }
+
+static void
+bump_release_all(void *ctx, void **ptrs, size_t n)
+{
+	(void)ptrs;
+	(void)n;
+	bump_reset(ctx);
+}
+
+static void
+bump_destroy_all(void *ctx, void **ptrs, size_t n)
+{
+	(void)ptrs;
+	(void)n;
+	bump_destroy(ctx);
+}
+
+/*
+ * The physical limit: a pointer bump with 16-byte rounding over one
+ * mapping, no checks but the end.  Warm rounds run over pages the first
+ * round faulted in; cold rounds over a fresh mapping.
+ */
+struct limit {
+	char *base, *top, *end;
+	size_t size;
+};
+
+static inline void *
+limit_alloc(struct limit *l, size_t n)
+{
+	char *p = (char *)(((uintptr_t)l->top + 15) & ~(uintptr_t)15);
+
+	if (n > (size_t)(l->end - p))
+		return NULL;
+	l->top = p + n;
+	return p;
+}
+
+/* The newest block grows where it stands. */
+static inline void *
+limit_realloc(struct limit *l, char *p, size_t n)
+{
+	if (p == NULL)
+		return limit_alloc(l, n);
+	l->top = p + n;
+	return p;
+}
+
+FILL(limit_fill, struct limit *, limit_alloc(ctx, sizes[i]))
+GROW(limit_grow, struct limit *, limit_realloc(ctx, p, size))
+
+static void *
+limit_create(const struct workload *w)
+{
+	struct limit *l = xmalloc(sizeof *l);
+	size_t size = ((size_t)1 << 30) + 4 * w->n * 16;
+
+	l->base = mmap(NULL, size, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (l->base == MAP_FAILED)
+		die("mmap");
+	l->top = l->base;
+	l->end = l->base + size;
+	l->size = size;
+	return l;
+}
+
+static void
+limit_release(void *ctx, void **ptrs, size_t n)
+{
+	struct limit *l = ctx;
+
+	(void)ptrs;
+	(void)n;
+	l->top = l->base;
+}
+
+static void
+limit_destroy(void *ctx, void **ptrs, size_t n)
+{
+	struct limit *l = ctx;
+
+	(void)ptrs;
+	(void)n;
+	munmap(l->base, l->size);
+	free(l);
+}
+
+/* glibc malloc + free of every block. */
+FILL(malloc_fill, void *, ((void)ctx, malloc(sizes[i])))
+GROW(malloc_grow, void *, ((void)ctx, realloc(p, size)))
+
+static void *
+malloc_create(const struct workload *w)
+{
+	(void)w;
+	return NULL;
+}
+
+static void
+malloc_release(void *ctx, void **ptrs, size_t n)
+{
+	(void)ctx;
+	for (size_t i = 0; i < n; i++)
+		free(ptrs[i]);
+}
+
+#ifdef HAVE_OBSTACK_H
+struct ob {
+	struct obstack ob;
+	void *base;
+};
+
+FILL(obstack_fill, struct ob *, obstack_alloc(&ctx->ob, sizes[i]))
+
+static size_t
+obstack_grow_test(void *vctx, size_t steps, size_t step)
+{
+	struct ob *o = vctx;
+	size_t copied = 0;
+	char *p = obstack_base(&o->ob);
+
+	for (size_t i = 1; i <= steps; i++) {
+		obstack_blank(&o->ob, (int)step);
+		if ((char *)obstack_base(&o->ob) != p)
+			copied += (i - 1) * step;
+		p = obstack_base(&o->ob);
+		p[(i - 1) * step] = (char)i;
+	}
+	grown = obstack_finish(&o->ob);
+	return copied;
+}
+
+static void *
+obstack_create(const struct workload *w)
+{
+	struct ob *o = xmalloc(sizeof *o);
+
+	(void)w;
+	obstack_init(&o->ob);
+	o->base = obstack_alloc(&o->ob, 1);
+	return o;
+}
+
+static void
+obstack_release(void *ctx, void **ptrs, size_t n)
+{
+	struct ob *o = ctx;
+
+	(void)ptrs;
+	(void)n;
+	obstack_free(&o->ob, o->base);
+	o->base = obstack_alloc(&o->ob, 1);
+}
+
+static void
+obstack_destroy(void *ctx, void **ptrs, size_t n)
+{
+	struct ob *o = ctx;
+
+	(void)ptrs;
+	(void)n;
+	obstack_free(&o->ob, NULL);
+	free(o);
+}
+#endif
+
+#ifdef HAVE_APR
+FILL(apr_fill, apr_pool_t *, apr_palloc(ctx, sizes[i]))
+
+static void *
+apr_create(const struct workload *w)
+{
+	apr_pool_t *p;
+
+	(void)w;
+	if (apr_pool_create(&p, NULL) != APR_SUCCESS)
+		die("apr_pool_create");
+	return p;
+}
+
+static void
+apr_release(void *ctx, void **ptrs, size_t n)
+{
+	(void)ptrs;
+	(void)n;
+	apr_pool_clear(ctx);
+}
+
+static void
+apr_destroy(void *ctx, void **ptrs, size_t n)
+{
+	(void)ptrs;
+	(void)n;
+	apr_pool_destroy(ctx);
+}
+#endif
+
+#ifdef HAVE_TALLOC
+/* A talloc pool sized for the whole round (each object has a header). */
+FILL(talloc_fill, void *, talloc_size(ctx, sizes[i]))
+GROW(talloc_grow, void *, talloc_realloc_size(ctx, p, size))
+
+static void *
+talloc_create(const struct workload *w)
+{
+	void *pool = talloc_pool(NULL, w->bytes + w->n * 128 + 4096);
+
+	if (pool == NULL)
+		die("talloc_pool");
+	return pool;
+}
+
+static void
+talloc_release(void *ctx, void **ptrs, size_t n)
+{
+	(void)ptrs;
+	(void)n;
+	talloc_free_children(ctx);
+}
+
+static void
+talloc_destroy(void *ctx, void **ptrs, size_t n)
+{
+	(void)ptrs;
+	(void)n;
+	talloc_free(ctx);
+}
+#endif
+
+#ifdef HAVE_MIMALLOC_H
+/*
+ * mimalloc is opened with dlopen: linked in, its malloc would replace
+ * glibc's for the whole process, and the glibc row would measure mimalloc.
+ */
+static struct {
+	void *(*heap_new)(void);
+	void (*heap_destroy)(void *);
+	void *(*heap_malloc)(void *, size_t);
+	void *(*heap_realloc)(void *, void *, size_t);
+	void (*collect)(int);
+} mi;
+
+static int
+mi_open(void)
+{
+	void *h = dlopen("libmimalloc.so.2", RTLD_NOW | RTLD_LOCAL);
+
+	if (h == NULL)
+		return 0;
+	*(void **)&mi.heap_new = dlsym(h, "mi_heap_new");
+	*(void **)&mi.heap_destroy = dlsym(h, "mi_heap_destroy");
+	*(void **)&mi.heap_malloc = dlsym(h, "mi_heap_malloc");
+	*(void **)&mi.heap_realloc = dlsym(h, "mi_heap_realloc");
+	*(void **)&mi.collect = dlsym(h, "mi_collect");
+	return mi.heap_new && mi.heap_destroy && mi.heap_malloc &&
+	    mi.heap_realloc && mi.collect;
+}
+
+FILL(mi_fill, void *, mi.heap_malloc(ctx, sizes[i]))
+GROW(mi_grow, void *, mi.heap_realloc(ctx, p, size))
+
+static void *
+mi_create(const struct workload *w)
+{
+	void *h = mi.heap_new();
+
+	(void)w;
+	if (h == NULL)
+		die("mi_heap_new");
+	return h;
+}
+
+/* A heap is dropped whole with mi_heap_destroy; a warm round makes a new one. */
+static void *mi_current;
+
+static void
+mi_release(void *ctx, void **ptrs, size_t n)
+{
+	(void)ptrs;
+	(void)n;
+	mi.heap_destroy(ctx);
+	mi_current = mi_create(NULL);
+}
+
+static void
+mi_destroy(void *ctx, void **ptrs, size_t n)
+{
+	(void)ptrs;
+	(void)n;
+	mi.heap_destroy(ctx);
+}
+#endif
+
+#ifdef HAVE_PMR
+static void *pmr_create(const struct workload *w) { (void)w; return bench_pmr_create(); }
+static void pmr_fill(void *ctx, const uint32_t *sizes, size_t n, void **ptrs) { bench_pmr_fill(ctx, sizes, n, ptrs); }
+static void pmr_release(void *ctx, void **ptrs, size_t n) { (void)ptrs; (void)n; bench_pmr_release(ctx); }
+static void pmr_destroy(void *ctx, void **ptrs, size_t n) { (void)ptrs; (void)n; bench_pmr_destroy(ctx); }
+#endif
+
+/*
+ * Before every cold round, whatever allocator: the C library and mimalloc
+ * give their free memory back to the OS, so the round starts from fresh
+ * pages as a new process would (pools built on malloc included).
+ */
+static int mi_loaded;
+
+static void
+cold_prep(void)
+{
+#ifdef HAVE_MALLOC_TRIM
+	malloc_trim(0);
+#endif
+#ifdef HAVE_MIMALLOC_H
+	if (mi_loaded)
+		mi.collect(1);
+#endif
+}
+
+enum { A_PLAIN, A_CALL, A_TS, A_HUGE, A_LIMIT, A_MALLOC, A_OBSTACK, A_APR, A_TALLOC,
+	A_MIMALLOC, A_PMR, NALLOC };
+
+static struct allocator allocators[NALLOC] = {
+	[A_PLAIN] = { "bump_alloc", bump_create_plain, bump_fill,
+	    bump_release_all, bump_destroy_all, bump_grow, 1 },
+	[A_CALL] = { "bump_alloc (no inline)", bump_create_plain,
+	    bump_fill_call, bump_release_all, bump_destroy_all, NULL, 1 },
+	/* No growth row: a shared arena cannot know a block is the newest,
+	 * so its realloc always copies (and fills 1 GiB quadratically). */
+	[A_TS] = { "bump_alloc THREADSAFE", bump_create_ts, bump_fill,
+	    bump_release_all, bump_destroy_all, NULL, 1 },
+	[A_HUGE] = { "bump_alloc HUGEPAGES", bump_create_huge, bump_fill,
+	    bump_release_all, bump_destroy_all, bump_grow, 1 },
+	[A_LIMIT] = { "inline bump (limit)", limit_create, limit_fill,
+	    limit_release, limit_destroy, limit_grow, 1 },
+	[A_MALLOC] = { "glibc malloc+free", malloc_create, malloc_fill,
+	    malloc_release, malloc_release, malloc_grow, 1 },
+#ifdef HAVE_OBSTACK_H
+	[A_OBSTACK] = { "obstack", obstack_create, obstack_fill,
+	    obstack_release, obstack_destroy, obstack_grow_test, 1 },
+#endif
+#ifdef HAVE_APR
+	[A_APR] = { "APR pool", apr_create, apr_fill, apr_release,
+	    apr_destroy, NULL, 1 },
+#endif
+#ifdef HAVE_TALLOC
+	[A_TALLOC] = { "talloc pool", talloc_create, talloc_fill,
+	    talloc_release, talloc_destroy, talloc_grow, 1 },
+#endif
+#ifdef HAVE_MIMALLOC_H
+	[A_MIMALLOC] = { "mimalloc heap", mi_create, mi_fill, mi_release,
+	    mi_destroy, mi_grow, 0 /* once dlopen works */ },
+#endif
+#ifdef HAVE_PMR
+	[A_PMR] = { "std::pmr::monotonic", pmr_create, pmr_fill, pmr_release,
+	    pmr_destroy, NULL, 1 },
+#endif
+};
+
+/* ---- Timing ---------------------------------------------------------------- */
+
+static double
+now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static double
+median(double *v, int n)
+{
+	qsort(v, (size_t)n, sizeof *v, cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+static void **ptrs;
+static int rounds = 11;
+
+/* The current instance of each allocator for warm rounds. */
+static void *warm_ctx[NALLOC];
+
+static void *
+ctx_of(int a)
+{
+#ifdef HAVE_MIMALLOC_H
+	if (a == A_MIMALLOC)
+		return mi_current;
+#endif
+	return warm_ctx[a];
+}
+
+static double
+time_cold(struct allocator *al, const struct workload *w)
+{
+	double t;
+	void *ctx;
+
+	cold_prep();
+	t = now_ns();
+	ctx = al->create(w);
+	al->fill(ctx, w->sizes, w->n, ptrs);
+	al->destroy(ctx, ptrs, w->n);
+	return (now_ns() - t) / (double)w->n;
+}
+
+static double
+time_warm(int a, const struct workload *w)
+{
+	struct allocator *al = &allocators[a];
+	double t = now_ns();
+
+	al->fill(ctx_of(a), w->sizes, w->n, ptrs);
+	al->release(ctx_of(a), ptrs, w->n);
+	return (now_ns() - t) / (double)w->n;
+}
+
+/*
+ * Requests of `per` allocations each: create, fill, destroy.  one describes
+ * a single request (talloc sizes its pool from it).
+ */
+static double
+time_requests(int a, const struct workload *w, const struct workload *one)
+{
+	struct allocator *al = &allocators[a];
+	size_t per = one->n, done = 0;
+	double t = now_ns();
+
+	for (size_t r = 0; r + per <= w->n; r += per, done += per) {
+		void *ctx;
+
+		if (a == A_LIMIT) {	/* the limit has no instance to make */
+			al->fill(warm_ctx[a], w->sizes + r, per, ptrs);
+			al->release(warm_ctx[a], ptrs, per);
+			continue;
+		}
+		ctx = al->create(one);
+		al->fill(ctx, w->sizes + r, per, ptrs);
+		al->destroy(ctx, ptrs, per);
+	}
+	return (now_ns() - t) / (double)done;
+}
+
+struct result {
+	double cold, warm;
+	double extra;		/* bytes copied for the growth workload */
+	int have_cold, have_warm;
+	double *cold_r, *warm_r;	/* every round, in order */
+};
+
+/* A copy of one allocator's rounds, before median() sorts them. */
+static double *
+keep(const double *v)
+{
+	double *copy = xmalloc((size_t)rounds * sizeof *copy);
+
+	memcpy(copy, v, (size_t)rounds * sizeof *copy);
+	return copy;
+}
+
+static struct result results[8][NALLOC];
+
+static void
+start_warm(const struct workload *w)
+{
+	for (int a = 0; a < NALLOC; a++) {
+		if (!allocators[a].available)
+			continue;
+		warm_ctx[a] = allocators[a].create(w);
+#ifdef HAVE_MIMALLOC_H
+		if (a == A_MIMALLOC)
+			mi_current = warm_ctx[a];
+#endif
+		/* One round to fault the pages in and size the pools. */
+		allocators[a].fill(ctx_of(a), w->sizes, w->n, ptrs);
+		allocators[a].release(ctx_of(a), ptrs, w->n);
+	}
+}
+
+static void
+stop_warm(const struct workload *w)
+{
+	for (int a = 0; a < NALLOC; a++)
+		if (allocators[a].available)
+			allocators[a].destroy(ctx_of(a), ptrs, 0);
+	(void)w;
+}
+
+/* Cold and warm rounds of one workload, interleaved over allocators. */
+static void
+run_fill(int wi, const struct workload *w)
+{
+	double *cold = xmalloc((size_t)rounds * NALLOC * sizeof *cold);
+	double *warm = xmalloc((size_t)rounds * NALLOC * sizeof *warm);
+
+	/* Warm rounds first: a cold round's malloc_trim would cool them. */
+	start_warm(w);
+	for (int r = 0; r < rounds; r++)
+		for (int a = 0; a < NALLOC; a++)
+			if (allocators[a].available)
+				warm[a * rounds + r] = time_warm(a, w);
+	stop_warm(w);
+	for (int r = 0; r < rounds; r++)
+		for (int a = 0; a < NALLOC; a++)
+			if (allocators[a].available)
+				cold[a * rounds + r] = time_cold(&allocators[a], w);
+	for (int a = 0; a < NALLOC; a++) {
+		if (!allocators[a].available)
+			continue;
+		results[wi][a].cold_r = keep(cold + a * rounds);
+		results[wi][a].warm_r = keep(warm + a * rounds);
+		results[wi][a].cold = median(cold + a * rounds, rounds);
+		results[wi][a].warm = median(warm + a * rounds, rounds);
+		results[wi][a].have_cold = results[wi][a].have_warm = 1;
+	}
+	free(cold);
+	free(warm);
+}
+
+static void
+run_requests(int wi, const struct workload *w, size_t per)
+{
+	double *warm = xmalloc((size_t)rounds * NALLOC * sizeof *warm);
+	struct workload one = *w;
+
+	one.n = per;
+	one.bytes = w->bytes / (w->n / per) * 2;
+	/* The limit reuses one mapping, faulted in first, for every request. */
+	warm_ctx[A_LIMIT] = limit_create(w);
+	allocators[A_LIMIT].fill(warm_ctx[A_LIMIT], w->sizes, w->n, ptrs);
+	limit_release(warm_ctx[A_LIMIT], ptrs, w->n);
+	for (int r = 0; r < rounds; r++)
+		for (int a = 0; a < NALLOC; a++)
+			if (allocators[a].available)
+				warm[a * rounds + r] = time_requests(a, w, &one);
+	limit_destroy(warm_ctx[A_LIMIT], ptrs, 0);
+	for (int a = 0; a < NALLOC; a++)
+		if (allocators[a].available) {
+			results[wi][a].warm_r = keep(warm + a * rounds);
+			results[wi][a].warm = median(warm + a * rounds, rounds);
+			results[wi][a].have_warm = 1;
+		}
+	free(warm);
+}
+
+/* Growing one array by realloc: ns per realloc call, bytes copied. */
+static void
+run_grow(int wi, size_t steps, size_t step)
+{
+	double *cold = xmalloc((size_t)rounds * NALLOC * sizeof *cold);
+	double *warm = xmalloc((size_t)rounds * NALLOC * sizeof *warm);
+	struct workload w = { "grow", "", NULL, steps, steps * step };
+	size_t copied[NALLOC] = { 0 };
+
+	for (int a = 0; a < NALLOC; a++)
+		if (allocators[a].available && allocators[a].grow) {
+			warm_ctx[a] = allocators[a].create(&w);
+#ifdef HAVE_MIMALLOC_H
+			if (a == A_MIMALLOC)
+				mi_current = warm_ctx[a];
+#endif
+			allocators[a].grow(ctx_of(a), steps, step);
+			allocators[a].release(ctx_of(a), &grown, 1);
+		}
+	for (int r = 0; r < rounds; r++)
+		for (int a = 0; a < NALLOC; a++) {
+			struct allocator *al = &allocators[a];
+			double t;
+
+			if (!al->available || al->grow == NULL)
+				continue;
+			t = now_ns();
+			copied[a] = al->grow(ctx_of(a), steps, step);
+			al->release(ctx_of(a), &grown, 1);
+			warm[a * rounds + r] = (now_ns() - t) / (double)steps;
+		}
+	for (int a = 0; a < NALLOC; a++)
+		if (allocators[a].available && allocators[a].grow)
+			allocators[a].destroy(ctx_of(a), NULL, 0);
+	for (int r = 0; r < rounds; r++)
+		for (int a = 0; a < NALLOC; a++) {
+			struct allocator *al = &allocators[a];
+			double t;
+			void *ctx;
+
+			if (!al->available || al->grow == NULL)
+				continue;
+			cold_prep();
+			t = now_ns();
+			ctx = al->create(&w);
+			(void)al->grow(ctx, steps, step);
+			al->destroy(ctx, &grown, 1);
+			cold[a * rounds + r] = (now_ns() - t) / (double)steps;
+		}
+	for (int a = 0; a < NALLOC; a++) {
+		struct result *res = &results[wi][a];
+
+		if (!allocators[a].available || allocators[a].grow == NULL)
+			continue;
+		res->cold = median(cold + a * rounds, rounds);
+		res->warm = median(warm + a * rounds, rounds);
+		res->extra = (double)copied[a];
+		res->have_cold = res->have_warm = 1;
+	}
+	free(cold);
+	free(warm);
+}
+
+/* ---- Threads sharing one BUMP_THREADSAFE arena -------------------------- */
+
+struct worker {
+	bump_t *arena;
+	const uint32_t *sizes;
+	size_t n;
+	void **ptrs;
+	pthread_barrier_t *start;
+	double began, ended;
+};
+
+static void *
+worker_main(void *arg)
+{
+	struct worker *wk = arg;
+
+	pthread_barrier_wait(wk->start);
+	wk->began = now_ns();
+	bump_fill(wk->arena, wk->sizes, wk->n, wk->ptrs);
+	wk->ended = now_ns();
+	return NULL;
+}
+
+/*
+ * Wall time per allocation of n allocations split over nthreads: from the
+ * first worker's start to the last one's end, as the workers saw them (the
+ * main thread may be descheduled on a busy machine).
+ */
+static double
+time_threads(bump_t *b, const struct workload *w, int nthreads)
+{
+	pthread_t tid[2];
+	struct worker wk[2];
+	pthread_barrier_t start;
+	size_t per = w->n / (size_t)nthreads;
+	double t, first, last;
+
+	pthread_barrier_init(&start, NULL, (unsigned)nthreads + 1);
+	for (int i = 0; i < nthreads; i++) {
+		wk[i] = (struct worker){ b, w->sizes + (size_t)i * per, per,
+		    ptrs + (size_t)i * per, &start, 0, 0 };
+		if (pthread_create(&tid[i], NULL, worker_main, &wk[i]) != 0)
+			die("pthread_create");
+	}
+	pthread_barrier_wait(&start);
+	for (int i = 0; i < nthreads; i++)
+		pthread_join(tid[i], NULL);
+	first = wk[0].began;
+	last = wk[0].ended;
+	for (int i = 1; i < nthreads; i++) {
+		first = wk[i].began < first ? wk[i].began : first;
+		last = wk[i].ended > last ? wk[i].ended : last;
+	}
+	t = last - first;
+	pthread_barrier_destroy(&start);
+	bump_reset(b);
+	return t / (double)(per * (size_t)nthreads);
+}
+
+static double thread_ns[2];
+static double *thread_r[2];
+
+static void
+run_threads(const struct workload *w)
+{
+	double *v[2] = { xmalloc((size_t)rounds * sizeof(double)),
+	    xmalloc((size_t)rounds * sizeof(double)) };
+	bump_t *b = bump_create_flags(BUMP_THREADSAFE);
+
+	(void)time_threads(b, w, 2);	/* commit and fault the pages */
+	for (int r = 0; r < rounds; r++)
+		for (int t = 0; t < 2; t++)
+			v[t][r] = time_threads(b, w, t + 1);
+	bump_destroy(b);
+	for (int t = 0; t < 2; t++) {
+		thread_r[t] = keep(v[t]);
+		thread_ns[t] = median(v[t], rounds);
+		free(v[t]);
+	}
+}
+
+/* ---- Output ---------------------------------------------------------------- */
+
+enum { W_SMALL, W_MIXED, W_GROW, W_REQUEST, NWORK };
+static const char *work_names[NWORK] = { "small", "mixed", "realloc-growth",
+	"arena-per-request" };
+static const char *work_what[NWORK] = {
+	"8-64 B blocks, ns per allocation",
+	"8 B-8 KiB blocks (log-uniform), ns per allocation",
+	"one array grown by realloc 16 B at a time, ns per realloc",
+	"create, 1000 small allocations, destroy; ns per allocation",
+};
+
+static void
+print_table(int wi, size_t n)
+{
+	double limit = results[wi][A_LIMIT].warm;
+
+	printf("\n%s: %s (%zu per round, median of %d rounds)\n",
+	    work_names[wi], work_what[wi], n, rounds);
+	printf("  %-24s %9s %9s %9s%s\n", "allocator", "cold", "warm",
+	    "warm/limit", wi == W_GROW ? "  bytes copied" : "");
+	for (int a = 0; a < NALLOC; a++) {
+		struct result *res = &results[wi][a];
+
+		if (!res->have_warm)
+			continue;
+		printf("  %-24s ", allocators[a].name);
+		if (res->have_cold)
+			printf("%9.2f ", res->cold);
+		else
+			printf("%9s ", "-");
+		printf("%9.2f %9.2fx", res->warm, res->warm / limit);
+		if (wi == W_GROW)
+			printf("  %12.0f", res->extra);
+		printf("\n");
+	}
+}
+
+static void
+print_csv(FILE *f)
+{
+	fprintf(f, "workload,allocator,cold_ns,warm_ns,bytes_copied\n");
+	for (int wi = 0; wi < NWORK; wi++)
+		for (int a = 0; a < NALLOC; a++) {
+			struct result *res = &results[wi][a];
+
+			if (!res->have_warm)
+				continue;
+			fprintf(f, "%s,%s,", work_names[wi], allocators[a].name);
+			if (res->have_cold)
+				fprintf(f, "%.3f", res->cold);
+			fprintf(f, ",%.3f,", res->warm);
+			if (wi == W_GROW)
+				fprintf(f, "%.0f", res->extra);
+			fprintf(f, "\n");
+		}
+	fprintf(f, "threads,bump_alloc THREADSAFE 1 thread,,%.3f,\n", thread_ns[0]);
+	fprintf(f, "threads,bump_alloc THREADSAFE 2 threads,,%.3f,\n", thread_ns[1]);
+}
+
+/* Best (lowest) figure among the peers, which are not bump_alloc rows. */
+static double
+best_peer(int wi, int cold, int *who)
+{
+	double best = 0;
+
+	for (int a = A_MALLOC; a < NALLOC; a++) {
+		struct result *res = &results[wi][a];
+		double v = cold ? res->cold : res->warm;
+
+		if (!(cold ? res->have_cold : res->have_warm))
+			continue;
+		if (best == 0 || v < best) {
+			best = v;
+			*who = a;
+		}
+	}
+	return best;
+}
+
+/*
+ * The median over rounds of x[r] / y[r]: the two were measured side by
+ * side in each round, so load from other processes mostly cancels out.
+ */
+static double
+ratio(const double *x, const double *y)
+{
+	double *q = xmalloc((size_t)rounds * sizeof *q), m;
+
+	for (int r = 0; r < rounds; r++)
+		q[r] = x[r] / y[r];
+	m = median(q, rounds);
+	free(q);
+	return m;
+}
+
+static void
+target(const char *what, double value, const char *unit, int met)
+{
+	printf("  %-62s %8.2f%-3s %s\n", what, value, unit,
+	    met ? "met" : "NOT MET");
+}
+
+static void
+print_targets(void)
+{
+	struct result *s = results[W_SMALL], *m = results[W_MIXED];
+	struct result *q = results[W_REQUEST];
+	int who = A_MALLOC;
+	double v;
+	char line[128];
+
+	printf("\ntargets (median over rounds of the ratio of side-by-side "
+	    "measurements)\n");
+	v = ratio(s[A_PLAIN].warm_r, s[A_LIMIT].warm_r);
+	target("small warm: bump_alloc / inline limit <= 1.1", v, "x", v <= 1.1);
+	(void)best_peer(W_SMALL, 0, &who);
+	v = ratio(s[who].warm_r, s[A_PLAIN].warm_r);
+	snprintf(line, sizeof line, "small warm: best peer (%s) / bump_alloc >= 1.3",
+	    allocators[who].name);
+	target(line, v, "x", v >= 1.3);
+	(void)best_peer(W_MIXED, 0, &who);
+	v = ratio(m[who].warm_r, m[A_PLAIN].warm_r);
+	snprintf(line, sizeof line, "mixed warm: best peer (%s) / bump_alloc > 1",
+	    allocators[who].name);
+	target(line, v, "x", v > 1);
+	(void)best_peer(W_MIXED, 1, &who);
+	v = ratio(m[who].cold_r, m[A_PLAIN].cold_r);
+	snprintf(line, sizeof line, "mixed cold: best peer (%s) / bump_alloc > 1",
+	    allocators[who].name);
+	target(line, v, "x", v > 1);
+	v = ratio(s[A_HUGE].cold_r, s[A_HUGE].warm_r);
+	target("small HUGEPAGES: cold / warm <= 2", v, "x", v <= 2);
+	v = ratio(m[A_HUGE].cold_r, m[A_HUGE].warm_r);
+	target("mixed HUGEPAGES: cold / warm <= 2", v, "x", v <= 2);
+	if (allocators[A_MIMALLOC].available) {
+		v = ratio(q[A_PLAIN].warm_r, q[A_MIMALLOC].warm_r);
+		target("arena per request: bump_alloc / mimalloc heap <= 1", v,
+		    "x", v <= 1);
+	}
+	v = results[W_GROW][A_PLAIN].extra;
+	target("realloc growth: bytes copied by bump_alloc == 0", v, "B", v == 0);
+	v = ratio(s[A_TS].warm_r, s[A_PLAIN].warm_r);
+	target("small warm: THREADSAFE / plain <= 3", v, "x", v <= 3);
+	v = ratio(thread_r[0], thread_r[1]);
+	target("THREADSAFE: 2 threads' throughput / 1 thread's >= 1.5", v, "x",
+	    v >= 1.5);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct workload small, mixed;
+	size_t n_small = 1000000, n_mixed = 50000, grow_steps = 100000;
+	int csv = 0;
+	const char *csv_file = NULL;
+	const char *env = getenv("BENCH_ROUNDS");
+
+	if (env != NULL && atoi(env) > 0)
+		rounds = atoi(env);
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--csv") == 0)
+			csv = 1;
+		else if (strcmp(argv[i], "--csv-file") == 0 && i + 1 < argc)
+			csv_file = argv[++i];
+		else if (strcmp(argv[i], "--quick") == 0) {
+			n_small = 200000;
+			n_mixed = 10000;
+			grow_steps = 20000;
+			if (env == NULL)
+				rounds = 3;
+		} else if (strcmp(argv[i], "--rounds") == 0 && i + 1 < argc &&
+		    atoi(argv[i + 1]) > 0)
+			rounds = atoi(argv[++i]);
+		else {
+			fprintf(stderr, "usage: %s [--csv] [--csv-file FILE] [--quick] [--rounds N]\n",
+			    argv[0]);
+			return 2;
+		}
+	}
+#ifdef HAVE_APR
+	if (apr_initialize() != APR_SUCCESS)
+		allocators[A_APR].available = 0;
+#endif
+#ifdef HAVE_MIMALLOC_H
+	allocators[A_MIMALLOC].available = mi_loaded = mi_open();
+#endif
+	gen_uniform(&small, n_small, 8, 64);
+	gen_log(&mixed, n_mixed, 8, 8192);
+	ptrs = xmalloc(n_small * sizeof *ptrs);
+	memset(ptrs, 0, n_small * sizeof *ptrs);
+
+	run_fill(W_SMALL, &small);
+	run_fill(W_MIXED, &mixed);
+	run_grow(W_GROW, grow_steps, 16);
+	run_requests(W_REQUEST, &small, 1000);
+	run_threads(&small);
+
+	if (csv_file != NULL) {
+		FILE *f = fopen(csv_file, "w");
+
+		if (f == NULL)
+			die(csv_file);
+		print_csv(f);
+		if (fclose(f) != 0)
+			die(csv_file);
+	}
+	if (csv) {
+		print_csv(stdout);
+		return 0;
+	}
+	printf("bump_alloc %s benchmark; allocators not built in are left out\n",
+	    BUMP_ALLOC_VERSION);
+	print_table(W_SMALL, small.n);
+	print_table(W_MIXED, mixed.n);
+	print_table(W_GROW, grow_steps);
+	print_table(W_REQUEST, small.n);
+	printf("\nthreads: one BUMP_THREADSAFE arena, %zu small allocations "
+	    "split over the threads, wall ns per allocation\n", small.n);
+	printf("  1 thread %9.2f   2 threads %9.2f   throughput ratio %.2fx\n",
+	    thread_ns[0], thread_ns[1], thread_ns[0] / thread_ns[1]);
+	print_targets();
+	return 0;
+}

@@ -1,0 +1,173 @@
+#!/bin/bash
+# programs.sh - whole programs under each malloc (make bench-programs).
+#
+# Wall time and peak RSS of every workload under glibc, libbump_alloc_malloc
+# (each BUMP_ALLOC_FREE policy) and jemalloc, mimalloc and tcmalloc where
+# installed; median of RUNS runs (default 5), interleaved: run 1 of every
+# workload under every allocator, then run 2, ... so that load from other
+# processes falls on all rows alike.
+#
+# Usage: bench/programs.sh [--csv]
+#   RUNS=N              runs per cell (default 5)
+#   BUMP_MALLOC_SO=path libbump_alloc_malloc.so to use (default: the build's)
+#   WORKLOADS="a b"     a subset of: scopes bignum tree threads python cc sqlite perl
+set -euo pipefail
+
+srcdir=$(cd "$(dirname "$0")/.." && pwd)
+builddir=${top_builddir:-$PWD}
+runs=${RUNS:-5}
+csv=no
+[ "${1:-}" = --csv ] && csv=yes
+cc=${CC:-cc}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# ---- allocators: name|preload|environment --------------------------------
+allocs=("glibc|-|")
+so=${BUMP_MALLOC_SO:-$builddir/lib/.libs/libbump_alloc_malloc.so}
+if [ -f "$so" ]; then
+	for policy in none lifo recycle; do
+		allocs+=("bump-$policy|$so|BUMP_ALLOC_FREE=$policy")
+	done
+else
+	echo "programs.sh: no $so (libbump_alloc_malloc not built): its rows are skipped" >&2
+fi
+find_lib() {	# the first of the given sonames the dynamic linker knows
+	local name path
+	for name in "$@"; do
+		path=$(/sbin/ldconfig -p 2>/dev/null | awk -v n="$name" '$1 == n { print $NF; exit }')
+		[ -n "$path" ] && { echo "$path"; return; }
+	done
+}
+for spec in "jemalloc:libjemalloc.so.2" "mimalloc:libmimalloc.so.2" \
+	"tcmalloc:libtcmalloc_minimal.so.4"; do
+	lib=$(find_lib "${spec#*:}")
+	if [ -n "$lib" ]; then
+		allocs+=("${spec%%:*}|$lib|")
+	else
+		echo "programs.sh: ${spec#*:} not installed: the ${spec%%:*} row is skipped" >&2
+	fi
+done
+
+# ---- workloads -------------------------------------------------------------
+for p in runstat scopes bignum tree threads; do
+	$cc -O2 -pthread -o "$work/$p" "$srcdir/bench/programs/$p.c"
+done
+
+# A large C file for the compiler: many functions with locals and loops.
+awk 'BEGIN {
+	for (i = 0; i < 700; i++) {
+		printf "static int tbl%d[] = { %d, %d, %d, %d };\n", i, i, i + 1, i * 3, i ^ 5
+		printf "int f%d(int x, const char *s) {\n", i
+		printf "\tint acc = %d;\n\tfor (int k = 0; k < x; k++) {\n", i
+		printf "\t\tacc += tbl%d[k & 3] * (s[k %% 7] + k);\n", i
+		printf "\t\tif (acc > %d) acc ^= acc >> 3; else acc += f%d(x - 1, s);\n", i * 7, (i > 0 ? i - 1 : 0)
+		printf "\t}\n\tswitch (acc & 7) { case 0: return acc; case 1: return -acc;\n"
+		printf "\tdefault: return acc * %d; }\n}\n", i + 2
+	}
+}' > "$work/big.c"
+
+cat > "$work/work.sql" <<'EOF'
+CREATE TABLE t(id INTEGER PRIMARY KEY, name TEXT, grp INTEGER, v REAL);
+WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 200000)
+INSERT INTO t SELECT x, printf('name-%d-%s', x, hex(x * 7919)), x % 97, x * 0.5 FROM c;
+CREATE INDEX t_name ON t(name);
+SELECT grp, count(*), sum(v), max(name) FROM t GROUP BY grp ORDER BY 3 DESC LIMIT 3;
+SELECT count(*) FROM t a JOIN t b ON a.id = b.id + 1 WHERE a.grp = 3;
+EOF
+
+python=/usr/bin/python3
+[ -x "$python" ] || python=$(command -v python3 || true)
+
+# workload NAME ARG...: record a command line, one argument a line.
+workload() {
+	local name=$1
+	shift
+	printf '%s\n' "$@" > "$work/cmd.$name"
+}
+workload scopes "$work/scopes"
+workload bignum "$work/bignum"
+workload tree "$work/tree"
+workload threads "$work/threads"
+[ -n "$python" ] && workload python "$python" -c \
+	"import json; d = {str(i): [i, str(i) * 3, {'k': i}] for i in range(200000)}; s = json.dumps(d); e = json.loads(s); print(len(s), len(e))"
+workload cc $cc -O1 -c "$work/big.c" -o "$work/big.o"
+command -v sqlite3 >/dev/null && workload sqlite sqlite3 :memory: ".read $work/work.sql"
+command -v perl >/dev/null && workload perl perl -e \
+	'my %h; for my $i (1 .. 300000) { $h{"k$i"} = [$i, "v" x ($i % 50)] } my $s = 0; $s += $_->[0] for values %h; print "$s\n"'
+order=${WORKLOADS:-scopes bignum tree threads python cc sqlite perl}
+workloads=()
+for w in $order; do
+	[ -f "$work/cmd.$w" ] && workloads+=("$w")
+done
+
+# ---- runs, interleaved -------------------------------------------------------
+mkdir -p "$work/res"
+for ((r = 1; r <= runs; r++)); do
+	for w in "${workloads[@]}"; do
+		for a in "${allocs[@]}"; do
+			IFS='|' read -r name preload envs <<< "$a"
+			mapfile -t argv < "$work/cmd.$w"
+			# shellcheck disable=SC2086 # envs is empty or one NAME=value
+			env $envs "$work/runstat" "$preload" "${argv[@]}" 2>/dev/null \
+				>> "$work/res/$w.$name" < /dev/null || true
+		done
+	done
+	echo "programs.sh: run $r of $runs done" >&2
+done
+
+# runstat prints "seconds maxrss_kib exit_status" last; programs print first.
+median() {	# column of the runstat lines of a result file -> median
+	awk -v col="$2" 'NF == 3 && $1 ~ /^[0-9.]+$/ { print $col }' "$1" |
+		sort -g | awk '{ v[NR] = $1 } END {
+			if (NR == 0) { print "nan"; exit }
+			print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+failed() {
+	awk 'NF == 3 && $1 ~ /^[0-9.]+$/ && $3 != 0 { bad = 1 } END { print bad + 0 }' "$1"
+}
+
+names=()
+for a in "${allocs[@]}"; do names+=("${a%%|*}"); done
+
+if [ "$csv" = yes ]; then
+	echo "workload,allocator,wall_s,peak_rss_kib,failed"
+	for w in "${workloads[@]}"; do
+		for n in "${names[@]}"; do
+			f="$work/res/$w.$n"
+			echo "$w,$n,$(median "$f" 1),$(median "$f" 2),$(failed "$f")"
+		done
+	done
+	exit 0
+fi
+
+printf '\nwall time, seconds (median of %d; x = ratio to glibc; ! = a run failed)\n' "$runs"
+printf '%-9s' workload; printf ' %14s' "${names[@]}"; echo
+for w in "${workloads[@]}"; do
+	base=$(median "$work/res/$w.glibc" 1)
+	printf '%-9s' "$w"
+	for n in "${names[@]}"; do
+		f="$work/res/$w.$n"
+		t=$(median "$f" 1)
+		mark=" "; [ "$(failed "$f")" = 1 ] && mark="!"
+		printf ' %6.3f %5.2fx%s' "$t" "$(awk -v a="$t" -v b="$base" 'BEGIN { print a / b }')" "$mark"
+		echo "$w $n $t $base" >> "$work/ratios"
+	done
+	echo
+done
+printf '\npeak RSS, MiB (median of %d)\n' "$runs"
+printf '%-9s' workload; printf ' %14s' "${names[@]}"; echo
+for w in "${workloads[@]}"; do
+	printf '%-9s' "$w"
+	for n in "${names[@]}"; do
+		printf ' %14.1f' "$(awk -v k="$(median "$work/res/$w.$n" 2)" 'BEGIN { print k / 1024 }')"
+	done
+	echo
+done
+printf '\nover all workloads: geometric mean and worst of wall time / glibc\n'
+for n in "${names[@]}"; do
+	awk -v n="$n" '$2 == n && $4 > 0 { r = $3 / $4; s += log(r); c++;
+		if (r > worst) { worst = r; which = $1 } }
+		END { if (c) printf "  %-14s geomean %.3fx   worst %.3fx (%s)\n", n, exp(s / c), worst, which }' \
+		"$work/ratios"
+done
