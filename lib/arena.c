@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "instrument.h"
 #include "os.h"
 
 /* Commit in steps this size so that growing costs one call per step. */
@@ -53,6 +54,7 @@ lower_top(bump_t *b, char *new_top)
 	b->dirty_end = max_ptr(b->dirty_end, b->top);
 	b->top = new_top;
 	b->last = NULL;
+	bump__on_lower(b, new_top);
 }
 
 /*
@@ -74,6 +76,7 @@ commit_to(bump_t *b, char *end)
 		errno = ENOMEM;
 		return -1;
 	}
+	bump__on_commit(b, from, end, to);
 	if (!shared)
 		b->commit_end = to;
 	while (shared && from < to && !__atomic_compare_exchange_n(
@@ -86,7 +89,7 @@ commit_to(bump_t *b, char *end)
 static char *
 fit(const bump_t *b, char *top, size_t size, size_t align)
 {
-	uintptr_t at = (uintptr_t)top;
+	uintptr_t at = (uintptr_t)top + b->redzone;	/* below the guard */
 	uintptr_t limit = (uintptr_t)b->limit;
 
 	if (align - 1 > UINTPTR_MAX - at)
@@ -108,6 +111,7 @@ alloc_plain(bump_t *b, size_t size, size_t align)
 	}
 	if (start + size > b->commit_end && commit_to(b, start + size) != 0)
 		return NULL;
+	bump__on_alloc(b, b->top, start, size);
 	b->last = start;
 	b->top = start + size;
 	return start;
@@ -130,8 +134,10 @@ alloc_shared(bump_t *b, size_t size, size_t align)
 		    __ATOMIC_ACQUIRE) && commit_to(b, start + size) != 0)
 			return NULL;
 		if (__atomic_compare_exchange_n(&b->top, &top, start + size, 1,
-		    __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+		    __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
+			bump__on_alloc(b, top, start, size);
 			return start;
+		}
 	}
 }
 
@@ -186,6 +192,7 @@ bump_create(size_t reserve, unsigned flags)
 	b->mapping = mapping;
 	b->mapping_size = total;
 	b->flags = flags;
+	b->redzone = bump__instr_redzone();
 	if (huge != 0)
 		bump__os_hugepage_hint(base, capacity);
 	if (flags & BUMP_PREFAULT) {
@@ -193,6 +200,7 @@ bump_create(size_t reserve, unsigned flags)
 			goto fail;
 		b->commit_end = b->limit;
 	}
+	bump__on_create(b);
 	return b;
 fail:
 	bump__os_release(mapping, total);
@@ -203,8 +211,10 @@ fail:
 void
 bump_destroy(bump_t *b)
 {
-	if (b != NULL)
-		bump__os_release(b->mapping, b->mapping_size);
+	if (b == NULL)
+		return;
+	bump__on_destroy(b);
+	bump__os_release(b->mapping, b->mapping_size);
 }
 
 void *
@@ -248,6 +258,7 @@ bump_calloc(bump_t *b, size_t nmemb, size_t size)
 	if (p < b->dirty_end)
 		memset(p, 0, p + bytes < b->dirty_end ?
 		    bytes : (size_t)(b->dirty_end - p));
+	bump__on_zeroed(p, bytes);
 	return p;
 }
 
@@ -264,6 +275,7 @@ resize_in_place(bump_t *b, char *p, size_t size)
 		return NULL;
 	if (p + size < b->top)
 		b->dirty_end = max_ptr(b->dirty_end, b->top);
+	bump__on_resize(b, p, (size_t)(b->top - p), size);
 	b->top = p + size;
 	return p;
 }
@@ -295,7 +307,7 @@ bump_realloc(bump_t *b, void *ptr, size_t size)
 		}
 	}
 	/* Block sizes are not stored: copy what the old block can hold. */
-	old = (size_t)(top - p);
+	old = bump__readable_prefix(p, (size_t)(top - p));
 	if ((moved = bump_malloc(b, size)) != NULL)
 		memcpy(moved, p, old < size ? old : size);
 	return moved;
@@ -328,8 +340,11 @@ bump_trim(bump_t *b)
 	    bump__os_page_size());
 	if (keep >= b->commit_end)
 		return 0;
-	if (bump__os_decommit(keep, (size_t)(b->commit_end - keep)) != 0)
+	bump__on_decommit(keep, b->commit_end);
+	if (bump__os_decommit(keep, (size_t)(b->commit_end - keep)) != 0) {
+		bump__on_lower(b, keep);	/* still committed and free */
 		return -1;
+	}
 	b->commit_end = keep;
 	if (b->dirty_end > keep)
 		b->dirty_end = keep;

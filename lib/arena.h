@@ -26,6 +26,7 @@ struct bump {
 	void *mapping;		/* the whole reservation */
 	size_t mapping_size;
 	unsigned flags;
+	size_t redzone;		/* bytes left unused before each block */
 };
 
 /* Allocate size bytes aligned to align (a power of two) from a live arena. */
