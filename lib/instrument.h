@@ -261,9 +261,18 @@ static inline size_t
 bump__readable_prefix(const char *p, size_t n)
 {
 #if defined(BUMP_ASAN)
-	const char *bad = __asan_region_is_poisoned((void *)(uintptr_t)p, n);
+	/*
+	 * __asan_region_is_poisoned only looks at the first byte of a
+	 * partial first granule: check those bytes one by one.
+	 */
+	size_t i = 0;
+	const char *bad;
 
-	if (bad != NULL)
+	for (; i < n && ((uintptr_t)(p + i) & 7) != 0; i++)
+		if (__asan_address_is_poisoned(p + i))
+			return i;
+	if (i < n && (bad = __asan_region_is_poisoned((void *)(uintptr_t)(p + i),
+	    n - i)) != NULL)
 		n = (size_t)(bad - p);
 #elif defined(BUMP_VALGRIND)
 	/* Memcheck has no such query without an error: probe with GET_VBITS. */
