@@ -309,7 +309,7 @@ bump_realloc(bump_t *b, void *ptr, size_t size)
 	/* Block sizes are not stored: copy what the old block can hold. */
 	old = bump__readable_prefix(p, (size_t)(top - p));
 	if ((moved = bump_malloc(b, size)) != NULL)
-		memcpy(moved, p, old < size ? old : size);
+		bump__copy_block(moved, p, old < size ? old : size);
 	return moved;
 }
 
