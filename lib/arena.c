@@ -53,8 +53,8 @@ lower_top(bump_t *b, char *new_top)
 {
 	b->dirty_end = max_ptr(b->dirty_end, b->top);
 	b->top = new_top;
+	bump__on_lower(b, new_top);	/* before last is forgotten */
 	b->last = NULL;
-	bump__on_lower(b, new_top);
 }
 
 /*

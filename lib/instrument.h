@@ -247,14 +247,19 @@ bump__on_resize(bump_t *b, char *p, size_t old_n, size_t new_n)
  * The top came down to new_top (free of the newest block, rewind, reset):
  * every block above it is gone.  Poison up to commit_end, not just the old
  * top, so that a shared arena (which skips poisoning on commit) is exact
- * again after each reset.
+ * again after each reset.  b->last is still the newest block: when only
+ * that one goes, free it alone (memcheck's trim sorts the whole pool, and
+ * a stack-like loop of frees would cost O(n^2)).
  */
 static inline void
 bump__on_lower(bump_t *b, char *new_top)
 {
 	ASAN_POISON_MEMORY_REGION(new_top, (size_t)(b->commit_end - new_top));
 #ifdef BUMP_VALGRIND
-	VALGRIND_MEMPOOL_TRIM(b, b->base, (size_t)(new_top - b->base));
+	if (new_top == b->last)
+		VALGRIND_MEMPOOL_FREE(b, new_top);
+	else
+		VALGRIND_MEMPOOL_TRIM(b, b->base, (size_t)(new_top - b->base));
 	VALGRIND_MAKE_MEM_NOACCESS(new_top, (size_t)(b->commit_end - new_top));
 #else
 	(void)b;
