@@ -49,6 +49,22 @@
 #endif
 
 /*
+ * Poison [p, p+n), or its first BUMP_POISON_MAX bytes: poison is written
+ * into shadow memory, one byte per 8, so poisoning the free part of a
+ * 500 GiB region (a huge alignment gap, a reset after heavy use) would
+ * cost 62 GiB of RAM.  Free memory beyond the limit goes unchecked.
+ */
+#define BUMP_POISON_MAX ((size_t)256 << 20)
+
+static inline void
+bump__asan_poison(char *p, size_t n)
+{
+	ASAN_POISON_MEMORY_REGION(p, n < BUMP_POISON_MAX ? n : BUMP_POISON_MAX);
+	(void)p;
+	(void)n;
+}
+
+/*
  * Unpoison [p, p+n).  A large range drops its whole shadow pages instead of
  * writing zeros into them (zero shadow means addressable): a 60 GiB block
  * costs a page-table walk instead of 7.5 GiB of shadow writes, and shadow
@@ -154,7 +170,7 @@ bump__instr_redzone(void)
 static inline void
 bump__on_create(bump_t *b)
 {
-	ASAN_POISON_MEMORY_REGION(b->base, (size_t)(b->commit_end - b->base));
+	bump__asan_poison(b->base, (size_t)(b->commit_end - b->base));
 #ifdef BUMP_VALGRIND
 	VALGRIND_CREATE_MEMPOOL(b, 0, 0);
 	VALGRIND_MAKE_MEM_NOACCESS(b->base, (size_t)(b->commit_end - b->base));
@@ -173,7 +189,7 @@ bump__on_commit(bump_t *b, char *from, char *end, char *to)
 	if (b->flags & BUMP_THREADSAFE)
 		return;
 	if (end < to)
-		ASAN_POISON_MEMORY_REGION(end, (size_t)(to - end));
+		bump__asan_poison(end, (size_t)(to - end));
 #ifdef BUMP_VALGRIND
 	VALGRIND_MAKE_MEM_NOACCESS(from, (size_t)(to - from));
 #else
@@ -198,7 +214,7 @@ bump__on_alloc(bump_t *b, char *gap, char *p, size_t n)
 		bump__asan_unpoison((char *)from, (size_t)(to - from));
 	} else {
 		if (gap < p)
-			ASAN_POISON_MEMORY_REGION(gap, (size_t)(p - gap));
+			bump__asan_poison(gap, (size_t)(p - gap));
 		bump__asan_unpoison(p, n);
 	}
 	(void)from;
@@ -228,7 +244,7 @@ static inline void
 bump__on_resize(bump_t *b, char *p, size_t old_n, size_t new_n)
 {
 	if (new_n < old_n)
-		ASAN_POISON_MEMORY_REGION(p + new_n, old_n - new_n);
+		bump__asan_poison(p + new_n, old_n - new_n);
 	else
 		bump__asan_unpoison(p + old_n, new_n - old_n);
 #ifdef BUMP_VALGRIND
@@ -254,7 +270,7 @@ bump__on_resize(bump_t *b, char *p, size_t old_n, size_t new_n)
 static inline void
 bump__on_lower(bump_t *b, char *new_top)
 {
-	ASAN_POISON_MEMORY_REGION(new_top, (size_t)(b->commit_end - new_top));
+	bump__asan_poison(new_top, (size_t)(b->commit_end - new_top));
 #ifdef BUMP_VALGRIND
 	if (new_top == b->last)
 		VALGRIND_MEMPOOL_FREE(b, new_top);
