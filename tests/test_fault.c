@@ -193,6 +193,7 @@ static void *call_asprintf(struct run *r) { return bump_asprintf(r->b, "%*d", (i
 
 static char *memdup_src;	/* 1 MiB + 1 of pattern */
 static void *call_memdup(struct run *r) { return bump_memdup(r->b, memdup_src, MiB + 1); }
+static void *call_strdup(struct run *r) { return bump_strdup(r->b, memdup_src + MiB - 300 * KiB); }
 
 static void
 run_scenario(struct run *r, size_t reserve)
@@ -226,6 +227,7 @@ run_scenario(struct run *r, size_t reserve)
 	(void)g;
 	alloc_step(r, "aligned_alloc(1 MiB)", call_aligned, 1000);
 	alloc_step(r, "memdup(1 MiB)", call_memdup, MiB + 1);
+	alloc_step(r, "strdup(300 KiB)", call_strdup, 300 * KiB + 1);
 
 	/* asprintf: check the text, then keep the block as a pattern. */
 	begin(r, "asprintf(1.2 MiB)");
@@ -395,8 +397,9 @@ fault_suite(void)
 	TCase *tc = tcase_new("os_failures");
 
 	memdup_src = malloc(MiB + 1);
-	for (size_t i = 0; i < MiB + 1; i++)
-		memdup_src[i] = (char)(i * 13);
+	for (size_t i = 0; i < MiB; i++)
+		memdup_src[i] = (char)(i % 255 + 1);	/* no NUL before the end */
+	memdup_src[MiB] = '\0';
 	tcase_add_test(tc, test_faults_plain);
 	tcase_add_test(tc, test_faults_threadsafe);
 	tcase_add_test(tc, test_faults_hugepages);
