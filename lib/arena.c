@@ -307,9 +307,10 @@ bump_realloc(bump_t *b, void *ptr, size_t size)
 		}
 	}
 	/* Block sizes are not stored: copy what the old block can hold. */
-	old = bump__readable_prefix(p, (size_t)(top - p));
+	old = (size_t)(top - p);
+	old = bump__readable_prefix(p, old < size ? old : size);
 	if ((moved = bump_malloc(b, size)) != NULL)
-		bump__copy_block(moved, p, old < size ? old : size);
+		bump__copy_block(moved, p, old);
 	return moved;
 }
 

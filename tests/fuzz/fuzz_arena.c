@@ -42,6 +42,17 @@
 	}								\
 } while (0)
 
+/* FUZZ_TRACE=1 prints every allocation (to read a crash input). */
+static int
+tracing(void)
+{
+	static int on = -1;
+
+	if (on < 0)
+		on = getenv("FUZZ_TRACE") != NULL;
+	return on;
+}
+
 /* ---- input ----------------------------------------------------------- */
 
 struct input { const uint8_t *p; size_t n; };
@@ -201,6 +212,11 @@ allocated(struct model *m, void *p, int err, size_t n, size_t a,
 	size_t n1 = n ? n : 1;
 	struct block *k;
 
+	if (tracing())
+		fprintf(stderr, "%s(%zu, align %zu) = +%zd (expect +%zd)\n",
+		    what, n, a, p ? (ssize_t)((uintptr_t)p - m->base) : -1,
+		    start ? (ssize_t)(start - m->base) : -1);
+
 	if (start == 0) {
 		CHECK(p == NULL, "%s(%zu, align %zu) must fail", what, n, a);
 		CHECK(err == ENOMEM, "%s: errno %d, not ENOMEM", what, err);
@@ -253,6 +269,14 @@ op_calloc(struct model *m, struct input *in)
 	struct block *k;
 	void *p;
 
+	/*
+	 * A large calloc that fits must clear whatever was handed out before
+	 * (gigabytes after a reset): a harness limit, not a library one.
+	 */
+	if ((size == 0 || nmemb <= SIZE_MAX / size) &&
+	    nmemb * size > MAX_SUCCESS &&
+	    expected_start(m, nmemb * size, natural_align(nmemb * size)) != 0)
+		return;
 	errno = 0;
 	p = bump_calloc(m->b, nmemb, size);
 	if (size != 0 && nmemb > SIZE_MAX / size) {
@@ -304,6 +328,11 @@ op_realloc(struct model *m, struct input *in)
 	old = m->live[i];
 	errno = 0;
 	p = bump_realloc(m->b, old.p, n);
+	if (tracing())
+		fprintf(stderr, "realloc(+%zu [%zu], %zu) = +%zd, last +%zd used %zu\n",
+		    (size_t)((uintptr_t)old.p - m->base), old.n, n,
+		    p ? (ssize_t)((uintptr_t)p - m->base) : -1,
+		    m->last ? (ssize_t)((uintptr_t)m->last - m->base) : -1, m->used);
 	if (old.p == m->last) {	/* the newest block: resized in place? */
 		if ((uintptr_t)old.p % natural_align(n1) == 0 &&
 		    n1 <= m->limit - (uintptr_t)old.p) {
@@ -363,8 +392,12 @@ lower(struct model *m, size_t offset)
 
 		if (start >= offset)
 			drop(m, i);
-		else if (m->live[i].n > offset - start)	/* grown past the mark */
+		else if (m->live[i].n > offset - start) {
+			/* Reached past the mark (grown, or the mark is older
+			 * than a shrink): keep its head, with a new pattern. */
 			m->live[i].n = offset - start;
+			fill_block(&m->live[i]);
+		}
 	}
 }
 
