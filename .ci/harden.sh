@@ -52,4 +52,4 @@ cat /tmp/harden-vg/tests/check_tools.sh.log
 step "fuzzing for ${fuzz_time}s"
 (cd /tmp/harden-vg && make fuzz-run FUZZ_TIME="$fuzz_time" 2>&1 | tail -n 40)
 
-step "harden: all green"
+step "all green"
