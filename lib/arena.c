@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "instrument.h"
 #include "os.h"
 
 /* Commit in steps this size so that growing costs one call per step. */
@@ -43,12 +44,15 @@ bump__natural_align(size_t n)
 /*
  * Where the inline bump_malloc() in <bump_alloc.h> must stop: the end of
  * committed memory, or NULL to send every call here (shared arenas, whose
- * top moves atomically).
+ * top moves atomically; and arenas that ASan or Valgrind watch, whose
+ * every block must pass the hooks of instrument.h).
  */
 static char *
 fast_end_for(const bump_t *b)
 {
-	return is_threadsafe(b) ? NULL : b->commit_end;
+	if (is_threadsafe(b) || bump__instr_active() || b->redzone != 0)
+		return NULL;
+	return b->commit_end;
 }
 
 static char *
@@ -75,6 +79,7 @@ lower_top(bump_t *b, char *new_top)
 {
 	b->dirty_end = max_ptr(b->dirty_end, b->top);
 	b->top = new_top;
+	bump__on_lower(b, new_top);	/* before last is forgotten */
 	b->last = NULL;
 	if (is_threadsafe(b)) {	/* no other thread runs now: start over */
 		b->epoch = new_epoch();
@@ -136,6 +141,7 @@ commit_to(bump_t *b, char *end)
 		errno = ENOMEM;
 		return -1;
 	}
+	bump__on_commit(b, from, end, to);
 	if (!shared) {
 		b->commit_end = to;
 		b->fast_end = fast_end_for(b);
@@ -150,7 +156,7 @@ commit_to(bump_t *b, char *end)
 static char *
 fit(const bump_t *b, char *top, size_t size, size_t align)
 {
-	uintptr_t at = (uintptr_t)top;
+	uintptr_t at = (uintptr_t)top + b->redzone;	/* below the guard */
 	uintptr_t limit = (uintptr_t)b->limit;
 
 	if (align - 1 > UINTPTR_MAX - at)
@@ -172,6 +178,7 @@ alloc_plain(bump_t *b, size_t size, size_t align)
 	}
 	if (start + size > b->commit_end && commit_to(b, start + size) != 0)
 		return NULL;
+	bump__on_alloc(b, b->top, start, size);
 	b->last = start;
 	b->top = start + size;
 	return start;
@@ -194,8 +201,10 @@ alloc_shared(bump_t *b, size_t size, size_t align)
 		    __ATOMIC_ACQUIRE) && commit_to(b, start + size) != 0)
 			return NULL;
 		if (__atomic_compare_exchange_n(&b->top, &top, start + size, 1,
-		    __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+		    __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
+			bump__on_alloc(b, top, start, size);
 			return start;
+		}
 	}
 }
 
@@ -240,6 +249,9 @@ alloc_threaded(bump_t *b, size_t size, size_t align)
 	uintptr_t me = (uintptr_t)c, owner;
 	char *start, *chunk;
 
+	/* The tools see blocks, not chunks: watched arenas stay exact. */
+	if (bump__instr_active())
+		return alloc_shared(b, size, align);
 	if (!__atomic_load_n(&b->crowded, __ATOMIC_RELAXED)) {
 		owner = __atomic_load_n(&b->owner, __ATOMIC_RELAXED);
 		if (owner == me || (owner == 0 && __atomic_compare_exchange_n(
@@ -286,7 +298,9 @@ static bump_t *cached_arena;
 static int
 cacheable(unsigned flags)
 {
-	return (flags & (BUMP_PREFAULT | BUMP__PINNED)) == 0;
+	/* A watched arena must die in front of the tools (instrument.h). */
+	return (flags & (BUMP_PREFAULT | BUMP__PINNED)) == 0 &&
+	    !bump__instr_active();
 }
 
 /* Keep b for reuse; 0 when the slot is taken and b must be released. */
@@ -395,6 +409,7 @@ bump_create(size_t reserve, unsigned flags)
 	b->owner = 0;
 	b->crowded = 0;
 	b->grown_huge = huge != 0;
+	b->redzone = bump__instr_redzone();
 	if (flags & BUMP__PINNED)
 		b->commit_end = b->limit;
 	else if (huge != 0)
@@ -405,6 +420,7 @@ bump_create(size_t reserve, unsigned flags)
 		b->commit_end = b->limit;
 	}
 	b->fast_end = fast_end_for(b);
+	bump__on_create(b);
 	return b;
 fail:
 	bump__os_release(mapping, total);
@@ -415,8 +431,10 @@ fail:
 void
 bump_destroy(bump_t *b)
 {
-	if (b != NULL && !cache_put(b))
-		bump__os_release(b->mapping, b->mapping_size);
+	if (b == NULL || cache_put(b))
+		return;
+	bump__on_destroy(b);
+	bump__os_release(b->mapping, b->mapping_size);
 }
 
 void *
@@ -460,6 +478,7 @@ bump_calloc(bump_t *b, size_t nmemb, size_t size)
 	if (p < b->dirty_end)
 		memset(p, 0, p + bytes < b->dirty_end ?
 		    bytes : (size_t)(b->dirty_end - p));
+	bump__on_zeroed(p, bytes);
 	return p;
 }
 
@@ -476,6 +495,7 @@ resize_in_place(bump_t *b, char *p, size_t size)
 		return NULL;
 	if (p + size < b->top)
 		b->dirty_end = max_ptr(b->dirty_end, b->top);
+	bump__on_resize(b, p, (size_t)(b->top - p), size);
 	b->top = p + size;
 	return p;
 }
@@ -508,8 +528,9 @@ bump_realloc(bump_t *b, void *ptr, size_t size)
 	}
 	/* Block sizes are not stored: copy what the old block can hold. */
 	old = (size_t)(top - p);
+	old = bump__readable_prefix(p, old < size ? old : size);
 	if ((moved = bump_malloc(b, size)) != NULL)
-		memcpy(moved, p, old < size ? old : size);
+		bump__copy_block(moved, p, old);
 	return moved;
 }
 
@@ -540,8 +561,11 @@ bump_trim(bump_t *b)
 	    bump__os_page_size());
 	if (keep >= b->commit_end || (b->flags & BUMP__PINNED))
 		return 0;	/* nothing to give back, or pinned pages */
-	if (bump__os_decommit(keep, (size_t)(b->commit_end - keep)) != 0)
+	bump__on_decommit(keep, b->commit_end);
+	if (bump__os_decommit(keep, (size_t)(b->commit_end - keep)) != 0) {
+		bump__on_lower(b, keep);	/* still committed and free */
 		return -1;
+	}
 	b->commit_end = keep;
 	b->fast_end = fast_end_for(b);
 	if (b->dirty_end > keep)

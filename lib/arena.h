@@ -40,6 +40,7 @@ struct bump {
 	uint64_t epoch;		/* new on create, reset, rewind: old chunks die */
 	uintptr_t owner;	/* the first allocating thread, 0 for none yet */
 	int crowded;		/* a second thread has allocated */
+	size_t redzone;		/* bytes left unused before each block */
 };
 
 /* Allocate size bytes aligned to align (a power of two) from a live arena. */

@@ -19,7 +19,10 @@
 #define KiB ((size_t)1 << 10)
 #define MiB ((size_t)1 << 20)
 
-enum { NTHREADS = 4, PER_THREAD = 100000 };
+enum { NTHREADS = 4 };
+
+/* Blocks per thread; fewer under memcheck, which runs one thread at a time. */
+#define PER_THREAD ((size_t)(getenv("BUMP_TEST_VALGRIND") ? 5000 : 100000))
 
 struct block {
 	unsigned char *p;

@@ -1,0 +1,578 @@
+/*
+ * fuzz_arena.c - libFuzzer target: input bytes become a sequence of arena
+ * operations, and every result is checked against a model of the arena.
+ *
+ * The model knows where the arena starts, how much is used, which blocks
+ * are live (with a byte pattern in each) and which block is the newest, so
+ * it can say for every call whether SPEC.md promises success or NULL with
+ * a given errno, where the block must start, and what bump_used() must be.
+ * Checks: alignment, exact placement and accounting, no overlap between
+ * live blocks, contents kept (realloc included), calloc memory zero,
+ * errno exactly as documented.  The library is built with ASan, so the
+ * model's reads also prove that no live byte is ever poisoned.
+ *
+ * Build: make fuzz (clang -fsanitize=fuzzer,address,undefined).
+ *
+ * Written in 2026 by the bump_alloc authors.  To the extent possible under
+ * law, the authors have dedicated all copyright and related rights to this
+ * software to the public domain worldwide (CC0 1.0, see COPYING).
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bump_alloc.h>
+
+#define MiB ((size_t)1 << 20)
+/* Resource limits of the harness (not of the library): keep runs fast. */
+#define MAX_FILLED 256		/* pattern bytes written at each end */
+#define MAX_SUCCESS (16 * MiB)	/* larger sizes are only tried to fail */
+#define PREFAULT_RESERVE (4 * MiB)
+
+#define CHECK(cond, ...) do {						\
+	if (!(cond)) {							\
+		fprintf(stderr, "fuzz_arena: %s:%d: %s: ", __FILE__,	\
+		    __LINE__, #cond);					\
+		fprintf(stderr, __VA_ARGS__);				\
+		fputc('\n', stderr);					\
+		abort();						\
+	}								\
+} while (0)
+
+/* FUZZ_TRACE=1 prints every allocation (to read a crash input). */
+static int
+tracing(void)
+{
+	static int on = -1;
+
+	if (on < 0)
+		on = getenv("FUZZ_TRACE") != NULL;
+	return on;
+}
+
+/* ---- input ----------------------------------------------------------- */
+
+struct input { const uint8_t *p; size_t n; };
+
+static uint64_t
+take(struct input *in, int bytes)
+{
+	uint64_t v = 0;
+
+	while (bytes-- > 0 && in->n > 0) {
+		v = v << 8 | *in->p++;
+		in->n--;
+	}
+	return v;
+}
+
+/* Sizes from every class: tiny, page-ish, large, huge, near SIZE_MAX. */
+static size_t
+take_size(struct input *in)
+{
+	unsigned kind = (unsigned)take(in, 1);
+
+	switch (kind % 8) {
+	case 0: case 1: case 2:
+		return (size_t)take(in, 1);
+	case 3:
+		return (size_t)take(in, 2);
+	case 4:
+		return (size_t)take(in, 3) % MAX_SUCCESS;
+	case 5:
+		return SIZE_MAX - (size_t)take(in, 1);
+	case 6:
+		/* 2^k +- d: up to 128 MiB, or far beyond any reserve */
+		kind = (unsigned)take(in, 1);
+		return ((size_t)1 << (kind % 2 ? kind % 28 : kind % 64)) +
+		    (size_t)(int8_t)take(in, 1);
+	default:
+		return (size_t)take(in, 8);
+	}
+}
+
+static size_t
+take_align(struct input *in)
+{
+	unsigned v = (unsigned)take(in, 1);
+
+	if (v >= 240)
+		return (size_t)v * 3;		/* not a power of two (or 0) */
+	return (size_t)1 << (v % 64);	/* up to 2^63 */
+}
+
+/* ---- the model ------------------------------------------------------- */
+
+enum { MAX_LIVE = 64, MAX_MARKS = 8 };
+
+struct block { unsigned char *p; size_t n; unsigned char seed; };
+
+struct model {
+	bump_t *b;
+	unsigned flags;
+	uintptr_t base, limit;
+	size_t used;
+	struct block live[MAX_LIVE];
+	int nlive;
+	unsigned char *last;	/* newest block, as the library tracks it */
+	bump_mark_t marks[MAX_MARKS];
+	int nmarks;
+	unsigned char seed;
+};
+
+static size_t
+natural_align(size_t n)
+{
+	size_t a = _Alignof(max_align_t);
+
+	while (a > 1 && a / 2 >= n)
+		a /= 2;
+	return a;
+}
+
+static unsigned char
+pattern(const struct block *k, size_t i)
+{
+	return (unsigned char)(k->seed + i * 131);
+}
+
+/* Fill (or check) the first and last MAX_FILLED bytes of a block. */
+static void
+fill_block(struct block *k)
+{
+	for (size_t i = 0; i < k->n && i < MAX_FILLED; i++)
+		k->p[i] = pattern(k, i);
+	for (size_t i = k->n > MAX_FILLED ? k->n - MAX_FILLED : k->n; i < k->n; i++)
+		k->p[i] = pattern(k, i);
+}
+
+/* Check the bytes fill_block wrote, those below upto only. */
+static void
+check_block(const struct block *k, size_t upto)
+{
+	size_t n = k->n < upto ? k->n : upto;
+	size_t tail = k->n > MAX_FILLED ? k->n - MAX_FILLED : 0;
+
+	for (size_t i = 0; i < n && i < MAX_FILLED; i++)
+		CHECK(k->p[i] == pattern(k, i), "byte %zu of %zu changed", i,
+		    k->n);
+	for (size_t i = tail; i < n; i++)
+		CHECK(k->p[i] == pattern(k, i), "byte %zu of %zu changed", i,
+		    k->n);
+}
+
+static void
+check_all(const struct model *m)
+{
+	CHECK(bump_used(m->b) == m->used, "used %zu, model %zu",
+	    bump_used(m->b), m->used);
+	CHECK(bump_capacity(m->b) == m->limit - m->base, "capacity changed");
+	for (int i = 0; i < m->nlive; i++) {
+		check_block(&m->live[i], SIZE_MAX);
+		CHECK(bump_owns(m->b, m->live[i].p), "live block not owned");
+	}
+	CHECK(!bump_owns(m->b, (void *)(m->base - 1)), "owns base - 1");
+	CHECK(!bump_owns(m->b, (void *)m->limit), "owns the limit");
+}
+
+static void
+drop(struct model *m, int i)
+{
+	m->live[i] = m->live[--m->nlive];
+}
+
+/* Where a block of n bytes aligned to a must start, or 0 if it cannot. */
+static uintptr_t
+expected_start(const struct model *m, size_t n, size_t a)
+{
+	uintptr_t at = m->base + m->used;
+
+	if (n == 0)
+		n = 1;
+	if (a - 1 > UINTPTR_MAX - at)
+		return 0;
+	at = (at + a - 1) & ~(uintptr_t)(a - 1);
+	if (at > m->limit || n > m->limit - at)
+		return 0;
+	return at;
+}
+
+/*
+ * Check the result p of an allocation of n bytes aligned to a (errno in
+ * err), and record the block.  Returns the block or NULL.
+ */
+static struct block *
+allocated(struct model *m, void *p, int err, size_t n, size_t a,
+    const char *what)
+{
+	uintptr_t start = expected_start(m, n, a);
+	size_t n1 = n ? n : 1;
+	struct block *k;
+
+	if (tracing())
+		fprintf(stderr, "%s(%zu, align %zu) = +%zd (expect +%zd)\n",
+		    what, n, a, p ? (ssize_t)((uintptr_t)p - m->base) : -1,
+		    start ? (ssize_t)(start - m->base) : -1);
+
+	if (start == 0) {
+		CHECK(p == NULL, "%s(%zu, align %zu) must fail", what, n, a);
+		CHECK(err == ENOMEM, "%s: errno %d, not ENOMEM", what, err);
+		return NULL;
+	}
+	CHECK(p != NULL, "%s(%zu, align %zu) failed (errno %d) with room",
+	    what, n, a, err);
+	CHECK((uintptr_t)p == start, "%s: at %#lx, not %#lx", what,
+	    (unsigned long)(uintptr_t)p, (unsigned long)start);
+	CHECK((uintptr_t)p % a == 0, "%s: misaligned", what);
+	for (int i = 0; i < m->nlive; i++)
+		CHECK((uintptr_t)p >= (uintptr_t)m->live[i].p + m->live[i].n ||
+		    (uintptr_t)p + n1 <= (uintptr_t)m->live[i].p, "overlap");
+	m->used = start + n1 - m->base;
+	m->last = (m->flags & BUMP_THREADSAFE) ? NULL : p;
+	if (m->nlive == MAX_LIVE)
+		drop(m, 0);	/* forget one: it stays allocated */
+	k = &m->live[m->nlive++];
+	k->p = p;
+	k->n = n;
+	k->seed = ++m->seed;
+	return k;
+}
+
+static int
+find_live(const struct model *m, struct input *in)
+{
+	return m->nlive ? (int)(take(in, 1) % (unsigned)m->nlive) : -1;
+}
+
+/* ---- operations ------------------------------------------------------ */
+
+static void
+op_malloc(struct model *m, struct input *in)
+{
+	size_t n = take_size(in);
+	void *p;
+	struct block *k;
+
+	errno = 0;
+	p = bump_malloc(m->b, n);
+	if ((k = allocated(m, p, errno, n, natural_align(n), "malloc")))
+		fill_block(k);
+}
+
+static void
+op_calloc(struct model *m, struct input *in)
+{
+	size_t nmemb = take_size(in), size = take_size(in), n;
+	struct block *k;
+	void *p;
+
+	/*
+	 * A large calloc that fits must clear whatever was handed out before
+	 * (gigabytes after a reset): a harness limit, not a library one.
+	 */
+	if ((size == 0 || nmemb <= SIZE_MAX / size) &&
+	    nmemb * size > MAX_SUCCESS &&
+	    expected_start(m, nmemb * size, natural_align(nmemb * size)) != 0)
+		return;
+	errno = 0;
+	p = bump_calloc(m->b, nmemb, size);
+	if (size != 0 && nmemb > SIZE_MAX / size) {
+		CHECK(p == NULL && errno == ENOMEM, "calloc overflow");
+		return;
+	}
+	n = nmemb * size;
+	if ((k = allocated(m, p, errno, n, natural_align(n), "calloc"))) {
+		for (size_t i = 0; i < n && i < MAX_FILLED; i++)
+			CHECK(k->p[i] == 0, "calloc byte %zu not zero", i);
+		for (size_t i = n > MAX_FILLED ? n - MAX_FILLED : 0; i < n; i++)
+			CHECK(k->p[i] == 0, "calloc byte %zu not zero", i);
+		fill_block(k);
+	}
+}
+
+static void
+op_aligned(struct model *m, struct input *in)
+{
+	size_t a = take_align(in), n = take_size(in);
+	struct block *k;
+	void *p;
+
+	errno = 0;
+	p = bump_aligned_alloc(m->b, a, n);
+	if (a == 0 || (a & (a - 1)) != 0) {
+		CHECK(p == NULL && errno == EINVAL, "bad alignment %zu", a);
+		return;
+	}
+	if ((k = allocated(m, p, errno, n, a, "aligned_alloc")))
+		fill_block(k);
+}
+
+static void
+op_realloc(struct model *m, struct input *in)
+{
+	int i = (take(in, 1) & 1) ? find_live(m, in) : -1;
+	size_t n = take_size(in), n1 = n ? n : 1;
+	struct block old, *k;
+	unsigned char *p;
+
+	if (i < 0) {		/* realloc(NULL, n) is malloc */
+		errno = 0;
+		p = bump_realloc(m->b, NULL, n);
+		if ((k = allocated(m, p, errno, n, natural_align(n), "realloc")))
+			fill_block(k);
+		return;
+	}
+	old = m->live[i];
+	errno = 0;
+	p = bump_realloc(m->b, old.p, n);
+	if (tracing())
+		fprintf(stderr, "realloc(+%zu [%zu], %zu) = +%zd, last +%zd used %zu\n",
+		    (size_t)((uintptr_t)old.p - m->base), old.n, n,
+		    p ? (ssize_t)((uintptr_t)p - m->base) : -1,
+		    m->last ? (ssize_t)((uintptr_t)m->last - m->base) : -1, m->used);
+	if (old.p == m->last) {	/* the newest block: resized in place? */
+		if ((uintptr_t)old.p % natural_align(n1) == 0 &&
+		    n1 <= m->limit - (uintptr_t)old.p) {
+			CHECK(p == old.p, "realloc of the newest block moved");
+			m->used = (size_t)((uintptr_t)p + n1 - m->base);
+			m->live[i].n = n;
+			check_block(&old, n);
+			fill_block(&m->live[i]);
+			return;
+		}
+		if (n1 > m->limit - (uintptr_t)old.p) {
+			CHECK(p == NULL && errno == ENOMEM, "realloc past limit");
+			check_block(&old, SIZE_MAX);
+			return;
+		}
+	}
+	drop(m, i);		/* moves (or fails and stays put) */
+	k = allocated(m, p, errno, n, natural_align(n), "realloc");
+	if (k == NULL) {
+		m->live[m->nlive++] = old;	/* untouched on failure */
+		check_block(&old, SIZE_MAX);
+		return;
+	}
+	/* The copy: the old block's bytes up to the lesser size. */
+	old.p = k->p;
+	check_block(&old, n);
+	fill_block(k);
+}
+
+static void
+op_free(struct model *m, struct input *in)
+{
+	int i = find_live(m, in);
+
+	if (take(in, 1) % 4 == 0) {	/* ignored: NULL and foreign pointers */
+		bump_free(m->b, NULL);
+		bump_free(m->b, &i);
+		return;
+	}
+	if (i < 0)
+		return;
+	bump_free(m->b, m->live[i].p);
+	if (m->live[i].p == m->last) {	/* the newest gives its bytes back */
+		m->used = (size_t)((uintptr_t)m->last - m->base);
+		m->last = NULL;
+	}
+	drop(m, i);
+}
+
+static void
+lower(struct model *m, size_t offset)
+{
+	m->used = offset;
+	m->last = NULL;
+	for (int i = m->nlive - 1; i >= 0; i--) {
+		size_t start = (size_t)((uintptr_t)m->live[i].p - m->base);
+
+		if (start >= offset)
+			drop(m, i);
+		else if (m->live[i].n > offset - start) {
+			/* Reached past the mark (grown, or the mark is older
+			 * than a shrink): keep its head, with a new pattern. */
+			m->live[i].n = offset - start;
+			fill_block(&m->live[i]);
+		}
+	}
+}
+
+static void
+op_mark_rewind(struct model *m, struct input *in)
+{
+	unsigned v = (unsigned)take(in, 1);
+
+	if (v % 2 == 0 || m->nmarks == 0) {
+		bump_mark_t mk = bump_mark(m->b);
+
+		CHECK(mk.offset == m->used, "mark %zu, used %zu", mk.offset,
+		    m->used);
+		if (m->nmarks < MAX_MARKS)
+			m->marks[m->nmarks++] = mk;
+		return;
+	}
+	bump_mark_t mk = m->marks[(v / 2) % (unsigned)m->nmarks];
+
+	bump_rewind(m->b, mk);
+	if (mk.offset <= m->used)	/* a mark above the top is ignored */
+		lower(m, mk.offset);
+}
+
+static void
+op_reset_trim(struct model *m, struct input *in)
+{
+	unsigned v = (unsigned)take(in, 1);
+
+	if (v % 3 == 0) {
+		bump_reset(m->b);
+		lower(m, 0);
+		m->nmarks = 0;
+	}
+	if (v % 3 != 1) {
+		errno = 0;
+		CHECK(bump_trim(m->b) == 0, "trim failed: errno %d", errno);
+	}
+}
+
+static void
+op_strings(struct model *m, struct input *in)
+{
+	char buf[300];
+	size_t len = (size_t)take(in, 1), n;
+	unsigned kind = (unsigned)take(in, 1);
+	struct block *k;
+	char *s;
+
+	for (size_t i = 0; i < len; i++)
+		buf[i] = (char)(take(in, 1) | 1);	/* no NUL inside */
+	buf[len] = '\0';
+	errno = 0;
+	switch (kind % 5) {
+	case 0:
+		s = bump_strdup(m->b, buf);
+		n = len + 1;
+		break;
+	case 1:
+		n = take_size(in);
+		s = bump_strndup(m->b, buf, n);
+		n = (n < len ? n : len) + 1;
+		break;
+	case 2:
+		s = bump_memdup(m->b, buf, len);
+		k = allocated(m, s, errno, len, natural_align(len), "memdup");
+		if (k != NULL) {
+			CHECK(memcmp(s, buf, len) == 0, "memdup copy");
+			fill_block(k);
+		}
+		return;
+	case 3:
+		s = bump_asprintf(m->b, "%s|%d", buf, (int)len);
+		n = (size_t)snprintf(NULL, 0, "%s|%d", buf, (int)len) + 1;
+		break;
+	default:		/* NULL arguments are EINVAL, never a crash */
+		CHECK(bump_strdup(m->b, NULL) == NULL && errno == EINVAL,
+		    "strdup(NULL)");
+		errno = 0;
+		CHECK(bump_strdup(NULL, buf) == NULL && errno == EINVAL,
+		    "strdup on a NULL arena");
+		errno = 0;
+		CHECK(bump_malloc(NULL, len) == NULL && errno == EINVAL,
+		    "malloc on a NULL arena");
+		errno = 0;
+		CHECK(bump_memdup(m->b, NULL, len + 1) == NULL &&
+		    errno == EINVAL, "memdup(NULL, n)");
+		return;
+	}
+	if ((k = allocated(m, s, errno, n, 1, "string helper")) == NULL)
+		return;
+	CHECK(strlen(s) == n - 1, "string length %zu, not %zu", strlen(s),
+	    n - 1);
+	CHECK(memcmp(s, buf, n - 1 < len ? n - 1 : len) == 0, "string copy");
+	fill_block(k);
+}
+
+/* ---- the target ------------------------------------------------------ */
+
+static size_t
+take_reserve(struct input *in)
+{
+	switch (take(in, 1) % 6) {
+	case 0:
+		return 0;		/* the default, 1 GiB */
+	case 1:
+		return (size_t)take(in, 2);	/* below a page, rounds up */
+	case 2:
+		return (size_t)take(in, 4) % (64 * MiB);
+	case 3:
+		return SIZE_MAX - (size_t)take(in, 2);
+	case 4:
+		return (size_t)1 << (take(in, 1) % 64);
+	default:
+		return MiB * (1 + (size_t)take(in, 1) % 16);
+	}
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct input in = { data, size };
+	size_t page = (size_t)sysconf(_SC_PAGESIZE), reserve, want;
+	struct model m;
+	unsigned char *p;
+
+	memset(&m, 0, sizeof m);
+	reserve = take_reserve(&in);
+	m.flags = (unsigned)take(&in, 1);
+	if ((m.flags & BUMP_PREFAULT) && (reserve == 0 ||
+	    reserve > PREFAULT_RESERVE))
+		reserve = PREFAULT_RESERVE;	/* RAM for all of it */
+	errno = 0;
+	m.b = bump_create(reserve, m.flags);
+	if (m.flags & ~(unsigned)(BUMP_THREADSAFE | BUMP_HUGEPAGES |
+	    BUMP_PREFAULT)) {
+		CHECK(m.b == NULL && errno == EINVAL, "flags %#x accepted",
+		    m.flags);
+		return 0;
+	}
+	if (m.b == NULL) {
+		/* Only a reserve the OS cannot give may fail. */
+		CHECK(errno == ENOMEM, "create: errno %d", errno);
+		CHECK(reserve > ((size_t)1 << 40), "create(%zu, %#x) failed",
+		    reserve, m.flags);
+		return 0;
+	}
+	want = reserve ? reserve : BUMP_DEFAULT_RESERVE;
+	CHECK(bump_capacity(m.b) == (want + page - 1) / page * page,
+	    "capacity %zu for reserve %zu", bump_capacity(m.b), want);
+	CHECK(bump_used(m.b) == 0, "a new arena is not empty");
+
+	/* The first block sits at the start of the region: learn it. */
+	p = bump_malloc(m.b, 0);
+	CHECK(p != NULL, "malloc(0) in a new arena");
+	CHECK((uintptr_t)p % page == 0, "region not page aligned");
+	m.base = (uintptr_t)p;
+	m.limit = m.base + bump_capacity(m.b);
+	bump_reset(m.b);
+
+	while (in.n > 0) {
+		switch (take(&in, 1) % 10) {
+		case 0: case 1: op_malloc(&m, &in); break;
+		case 2: op_calloc(&m, &in); break;
+		case 3: op_aligned(&m, &in); break;
+		case 4: case 5: op_realloc(&m, &in); break;
+		case 6: op_free(&m, &in); break;
+		case 7: op_mark_rewind(&m, &in); break;
+		case 8: op_reset_trim(&m, &in); break;
+		default: op_strings(&m, &in); break;
+		}
+		check_all(&m);
+	}
+	bump_destroy(m.b);
+	return 0;
+}
