@@ -18,23 +18,6 @@
 #include <bump_alloc.h>
 #include "testutil.h"
 
-#define KiB ((size_t)1 << 10)
-#define MiB ((size_t)1 << 20)
-
-/* The fundamental alignment the arena promises (16 on x86-64). */
-#define MAX_ALIGN ((size_t)alignof(max_align_t))
-
-/* Natural alignment of a block of n bytes: min(MAX_ALIGN, pow2ceil(n)). */
-static size_t
-natural_align(size_t n)
-{
-	size_t a = 1;
-
-	while (a < n && a < MAX_ALIGN)
-		a <<= 1;
-	return a;
-}
-
 static int
 all_bytes(const unsigned char *p, size_t n, unsigned char v)
 {

@@ -23,8 +23,6 @@
 #include <bump_alloc.h>
 #include "testutil.h"
 
-#define KiB ((size_t)1 << 10)
-#define MiB ((size_t)1 << 20)
 #define GiB ((size_t)1 << 30)
 
 static size_t

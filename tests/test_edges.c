@@ -14,8 +14,6 @@
 #include <bump_alloc.h>
 #include "testutil.h"
 
-#define MiB ((size_t)1 << 20)
-
 static const unsigned arena_flags[] = { 0, BUMP_THREADSAFE, BUMP_HUGEPAGES };
 #define NFLAGS (sizeof arena_flags / sizeof arena_flags[0])
 

@@ -13,9 +13,6 @@
 #include <bump_alloc.h>
 #include "testutil.h"
 
-#define KiB ((size_t)1 << 10)
-#define MiB ((size_t)1 << 20)
-
 #ifndef bump_malloc
 # error "<bump_alloc.h> should define the inline bump_malloc for this test"
 #endif

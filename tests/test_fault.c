@@ -23,9 +23,6 @@
 #include <bump_alloc.h>
 #include "testutil.h"
 
-#define KiB ((size_t)1 << 10)
-#define MiB ((size_t)1 << 20)
-
 /* ---- the wrapped OS layer (see lib/os.h) ---------------------------- */
 
 void *__real_bump__os_reserve(size_t size);

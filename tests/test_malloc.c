@@ -26,9 +26,6 @@
 
 #include "testutil.h"
 
-#define KiB ((size_t)1 << 10)
-#define MiB ((size_t)1 << 20)
-
 /* The default reserve of this program: 256 MiB (BUMP_ALLOC_SIZE wins). */
 const size_t bump_alloc_global_size = 256 * MiB;
 
@@ -787,11 +784,13 @@ short_lived(void *arg)
 static int
 scenario_thread_churn(void)
 {
+	static char failure;	/* what a failing thread returns */
+
 	for (int i = 0; i < 500; i++) {
 		pthread_t tid;
 		void *failed;
 
-		if (pthread_create(&tid, NULL, short_lived, &tid) != 0 ||
+		if (pthread_create(&tid, NULL, short_lived, &failure) != 0 ||
 		    pthread_join(tid, &failed) != 0 || failed != NULL) {
 			printf("thread %d failed\n", i);
 			return 1;

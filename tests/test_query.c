@@ -17,20 +17,6 @@
 #include <bump_alloc.h>
 #include "testutil.h"
 
-#define KiB ((size_t)1 << 10)
-#define MiB ((size_t)1 << 20)
-#define MAX_ALIGN ((size_t)alignof(max_align_t))
-
-static size_t
-natural_align(size_t n)
-{
-	size_t a = 1;
-
-	while (a < n && a < MAX_ALIGN)
-		a <<= 1;
-	return a;
-}
-
 static size_t
 align_up(size_t n, size_t a)
 {

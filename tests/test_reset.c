@@ -15,9 +15,6 @@
 #include <bump_alloc.h>
 #include "testutil.h"
 
-#define KiB ((size_t)1 << 10)
-#define MiB ((size_t)1 << 20)
-
 static void
 fill(unsigned char *p, size_t n, unsigned seed)
 {

@@ -21,8 +21,6 @@
 #include <bump_alloc.h>
 #include "testutil.h"
 
-#define KiB ((size_t)1 << 10)
-
 static bump_t *
 fresh(size_t reserve)
 {

@@ -16,9 +16,6 @@
 #include <bump_alloc.h>
 #include "testutil.h"
 
-#define KiB ((size_t)1 << 10)
-#define MiB ((size_t)1 << 20)
-
 enum { NTHREADS = 4 };
 
 /* Blocks per thread; fewer under memcheck, which runs one thread at a time. */

@@ -9,6 +9,8 @@
 #define BUMP_TESTUTIL_H
 
 #include <check.h>
+#include <stdalign.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +23,23 @@
 #ifdef __linux__
 # include <fcntl.h>
 #endif
+
+#define KiB ((size_t)1 << 10)
+#define MiB ((size_t)1 << 20)
+
+/* The fundamental alignment the arena promises (16 on x86-64). */
+#define MAX_ALIGN ((size_t)alignof(max_align_t))
+
+/* Natural alignment of a block of n bytes: min(MAX_ALIGN, pow2ceil(n)). */
+static inline size_t
+natural_align(size_t n)
+{
+	size_t a = 1;
+
+	while (a < n && a < MAX_ALIGN)
+		a <<= 1;
+	return a;
+}
 
 /* Every test case gets a generous time limit. */
 #define TEST_TIMEOUT 30
