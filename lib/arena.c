@@ -50,7 +50,7 @@ bump__natural_align(size_t n)
 static char *
 fast_end_for(const bump_t *b)
 {
-	if (is_threadsafe(b) || bump__instr_active() || b->redzone != 0)
+	if (b->flags & (BUMP_THREADSAFE | BUMP__WATCHED))
 		return NULL;
 	return b->commit_end;
 }
@@ -250,7 +250,7 @@ alloc_threaded(bump_t *b, size_t size, size_t align)
 	char *start, *chunk;
 
 	/* The tools see blocks, not chunks: watched arenas stay exact. */
-	if (bump__instr_active())
+	if (b->flags & BUMP__WATCHED)
 		return alloc_shared(b, size, align);
 	if (!__atomic_load_n(&b->crowded, __ATOMIC_RELAXED)) {
 		owner = __atomic_load_n(&b->owner, __ATOMIC_RELAXED);
@@ -299,8 +299,7 @@ static int
 cacheable(unsigned flags)
 {
 	/* A watched arena must die in front of the tools (instrument.h). */
-	return (flags & (BUMP_PREFAULT | BUMP__PINNED)) == 0 &&
-	    !bump__instr_active();
+	return (flags & (BUMP_PREFAULT | BUMP__PINNED | BUMP__WATCHED)) == 0;
 }
 
 /* Keep b for reuse; 0 when the slot is taken and b must be released. */
@@ -410,6 +409,8 @@ bump_create(size_t reserve, unsigned flags)
 	b->crowded = 0;
 	b->grown_huge = huge != 0;
 	b->redzone = bump__instr_redzone();
+	if (bump__instr_active())
+		b->flags |= BUMP__WATCHED;
 	if (flags & BUMP__PINNED)
 		b->commit_end = b->limit;
 	else if (huge != 0)

@@ -12,6 +12,8 @@
 #define BUMP_ALL_FLAGS (BUMP_THREADSAFE | BUMP_HUGEPAGES | BUMP_PREFAULT)
 /* In b->flags only: the region is committed once for all on pinned pages. */
 #define BUMP__PINNED (1u << 31)
+/* In b->flags only: ASan or Valgrind watches, every block passes the hooks. */
+#define BUMP__WATCHED (1u << 30)
 
 /*
  * The bookkeeping sits on its own page below a guard page, below the

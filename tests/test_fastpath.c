@@ -141,8 +141,13 @@ START_TEST(test_public_prefix)
 	ck_assert_ptr_nonnull(p);
 	ck_assert_ptr_eq(fast(b)->top, p + 100);
 	ck_assert_ptr_eq(fast(b)->last, p);
-	ck_assert(fast(b)->fast_end >= p + 100);
-	ck_assert_int_eq(bump_owns(b, fast(b)->fast_end - 1), 1);
+	if (under_memory_tool()) {
+		/* A watched arena sends every call through the tools' hooks. */
+		ck_assert_ptr_null(fast(b)->fast_end);
+	} else {
+		ck_assert(fast(b)->fast_end >= p + 100);
+		ck_assert_int_eq(bump_owns(b, fast(b)->fast_end - 1), 1);
+	}
 	/* A shared arena's allocations never run inline. */
 	ck_assert_ptr_nonnull(bump_malloc(s, 100));
 	ck_assert_ptr_null(fast(s)->fast_end);
