@@ -85,12 +85,11 @@ rss_kib_once(void)
 }
 
 /*
- * Under memcheck (make check-valgrind sets BUMP_TEST_VALGRIND) or
- * AddressSanitizer (shadow memory, 1 byte per 8) the RSS figures and the
- * huge reserves some tests make mean nothing.
+ * Is the library watched by a tool (ASan here, or memcheck under make
+ * check-valgrind)?  Then its arenas send every call through its hooks.
  */
 static inline int
-under_memory_tool(void)
+arena_watched(void)
 {
 #if defined(__SANITIZE_ADDRESS__)
 	return 1;
@@ -100,6 +99,24 @@ under_memory_tool(void)
 # endif
 #endif
 	return getenv("BUMP_TEST_VALGRIND") != NULL;
+}
+
+/*
+ * Under memcheck (make check-valgrind sets BUMP_TEST_VALGRIND),
+ * AddressSanitizer or ThreadSanitizer (shadow memory) the RSS figures and
+ * the huge reserves some tests make mean nothing.
+ */
+static inline int
+under_memory_tool(void)
+{
+#if defined(__SANITIZE_THREAD__)
+	return 1;
+#elif defined(__has_feature)
+# if __has_feature(thread_sanitizer)
+	return 1;
+# endif
+#endif
+	return arena_watched();
 }
 
 static inline long
