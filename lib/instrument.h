@@ -81,7 +81,9 @@ bump__asan_unpoison(char *p, size_t n)
 
 	if (n >= ((size_t)64 << 20)) {
 		__asan_get_shadow_mapping(&scale, &offset);
-		first = ((((uintptr_t)p >> scale) + offset) + page - 1) & ~(page - 1);
+		/* Whole granules only: round p up before taking its shadow. */
+		first = (((((uintptr_t)p + ((uintptr_t)1 << scale) - 1) >> scale) +
+		    offset) + page - 1) & ~(page - 1);
 		last = ((((uintptr_t)p + n) >> scale) + offset) & ~(page - 1);
 		from = (char *)((first - offset) << scale);
 		to = (char *)((last - offset) << scale);

@@ -214,6 +214,35 @@ START_TEST(test_rewind_foreign_marks)
 }
 END_TEST
 
+/*
+ * Growing the newest block in place by 64 MiB or more from an odd end
+ * (found by the fuzzer in the ASan build, whose large-range unpoisoning
+ * must start at a whole granule): the block and its contents survive.
+ */
+START_TEST(test_big_grow_from_odd_end)
+{
+	size_t grow = (size_t)64 << 20;
+	bump_t *b = bump_create(4 * grow, 0);
+	unsigned char *p, *q;
+
+	ck_assert_ptr_nonnull(b);
+	for (size_t odd = 1; odd < 16; odd += 7) {
+		p = bump_aligned_alloc(b, 32 * KiB, odd);
+		ck_assert_ptr_nonnull(p);
+		memset(p, 0xab, odd);
+		q = bump_realloc(b, p, odd + grow);
+		ck_assert_ptr_eq(q, p);
+		ck_assert_uint_eq(q[odd - 1], 0xab);
+		q[odd + grow - 1] = 1;
+		/* All of it counted: the block and at most its padding. */
+		ck_assert_uint_ge(bump_used(b), odd + grow);
+		ck_assert_uint_lt(bump_used(b), odd + grow + 32 * KiB);
+		bump_reset(b);
+	}
+	bump_destroy(b);
+}
+END_TEST
+
 static Suite *
 edges_suite(void)
 {
@@ -225,6 +254,7 @@ edges_suite(void)
 	tcase_add_test(tc, test_sizes_near_size_max_everywhere);
 	tcase_add_test(tc, test_reserve_near_size_max);
 	tcase_add_test(tc, test_rewind_foreign_marks);
+	tcase_add_test(tc, test_big_grow_from_odd_end);
 	suite_add_tcase(s, tc);
 	return s;
 }
