@@ -527,11 +527,16 @@ bump_realloc(bump_t *b, void *ptr, size_t size)
 			return NULL;
 		}
 	}
-	/* Block sizes are not stored: copy what the old block can hold. */
+	if ((moved = bump_malloc(b, size)) == NULL)
+		return NULL;
+	/*
+	 * Block sizes are not stored: copy what the old block can hold, up
+	 * to the top it had (the tools may check every byte: only when the
+	 * new block exists, never for a request that fails anyway).
+	 */
 	old = (size_t)(top - p);
 	old = bump__readable_prefix(p, old < size ? old : size);
-	if ((moved = bump_malloc(b, size)) != NULL)
-		bump__copy_block(moved, p, old);
+	bump__copy_block(moved, p, old);
 	return moved;
 }
 
