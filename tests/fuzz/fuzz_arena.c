@@ -31,6 +31,7 @@
 #define MAX_FILLED 256		/* pattern bytes written at each end */
 #define MAX_SUCCESS (16 * MiB)	/* larger sizes are only tried to fail */
 #define PREFAULT_RESERVE (4 * MiB)
+#define MAX_COPY (64 * MiB)	/* realloc moves copying more are skipped */
 
 #define CHECK(cond, ...) do {						\
 	if (!(cond)) {							\
@@ -314,7 +315,7 @@ static void
 op_realloc(struct model *m, struct input *in)
 {
 	int i = (take(in, 1) & 1) ? find_live(m, in) : -1;
-	size_t n = take_size(in), n1 = n ? n : 1;
+	size_t n = take_size(in), n1 = n ? n : 1, copy;
 	struct block old, *k;
 	unsigned char *p;
 
@@ -326,6 +327,18 @@ op_realloc(struct model *m, struct input *in)
 		return;
 	}
 	old = m->live[i];
+	/*
+	 * A move copies up to the old top (block sizes are not stored): in
+	 * a huge arena that is gigabytes, which is the library working as
+	 * documented but no use to a fuzzer with a time limit.
+	 */
+	copy = m->base + m->used - (uintptr_t)old.p;
+	if (n < copy)
+		copy = n;
+	if (copy > MAX_COPY && !(old.p == m->last &&
+	    (uintptr_t)old.p % natural_align(n1) == 0 &&
+	    n1 <= m->limit - (uintptr_t)old.p))
+		return;
 	errno = 0;
 	p = bump_realloc(m->b, old.p, n);
 	if (tracing())
