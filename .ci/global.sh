@@ -11,7 +11,7 @@ apt-get install -y -qq python3 perl sqlite3 git xz-utils g++ >/dev/null
 
 make -j2
 BUMP_REQUIRE_PROGRAMS=1 make check \
-	TESTS='tests/test_malloc tests/check_malloc_symbols.sh tests/check_programs.sh' \
+	TESTS='tests/test_malloc tests/check_symbols.sh tests/check_programs.sh' \
 	||
 	{ cat tests/test_malloc.log tests/check_programs.sh.log 2>/dev/null | tail -60; exit 1; }
 cat tests/check_programs.sh.log
