@@ -1,0 +1,52 @@
+/*
+ * chunks.h - the chunk layer, shared by the arenas and the malloc
+ * replacement.
+ *
+ * It reserves address space from the OS in large spans, hands it out as
+ * chunks of power-of-two sizes aligned to their size (so that the chunk of
+ * an address is found by masking), takes chunks back, and keeps a bounded
+ * cache of free chunks so that steady-state get/put makes no system call;
+ * beyond the bound it decommits.  It never calls malloc, is thread-safe
+ * without one global lock on the common path, is fork-safe, and leaves
+ * errno alone on success.  Only lib/os.h is below it.
+ *
+ * The contract (used by lib/arena*.c and lib/malloc*.c):
+ *  - bump__chunk_get(pool, shift, &fresh): a committed chunk of 2^shift
+ *    bytes, BUMP_CHUNK_MIN_SHIFT <= shift <= BUMP_CHUNK_MAX_SHIFT, aligned
+ *    to 2^shift; fresh is 1 when every byte reads as zero (never written
+ *    since the OS gave it, or decommitted since), 0 otherwise.  NULL with
+ *    errno = ENOMEM when the pool is exhausted or the OS refuses.
+ *  - bump__chunk_put(pool, chunk, shift): give it back; its content is
+ *    lost and it may be handed out again at once.
+ *  - bump__chunks_shared(): the one pool of the process's arenas; it
+ *    reserves more spans as it needs them.
+ *  - bump__chunks_init_fixed(pool, reserve): a pool over one reservation
+ *    that never grows past it (the malloc replacement's reserve); pool is
+ *    zeroed static storage; 0, or -1 with errno = ENOMEM.
+ *  - bump__chunks_owns(pool, p): 1 when p lies in a fixed pool's range;
+ *    constant time, lock-free.
+ *  - bump__chunks_purge(pool): every cached free chunk's memory goes back
+ *    to the OS now; returns the bytes given back.
+ *  - bump__chunks_usage(pool, &in_use, &cached): bytes handed out and
+ *    bytes kept committed in the cache, for statistics.
+ */
+#ifndef BUMP_CHUNKS_H
+#define BUMP_CHUNKS_H
+
+#include <stddef.h>
+
+#define BUMP_CHUNK_MIN_SHIFT 8		/* 256 bytes: a small arena's first */
+#define BUMP_CHUNK_MAX_SHIFT 22		/* 4 MiB */
+
+struct bump_chunks;	/* defined below by the implementation; fields private */
+
+void *bump__chunk_get(struct bump_chunks *pool, unsigned shift, int *fresh);
+void bump__chunk_put(struct bump_chunks *pool, void *chunk, unsigned shift);
+struct bump_chunks *bump__chunks_shared(void);
+int bump__chunks_init_fixed(struct bump_chunks *pool, size_t reserve);
+int bump__chunks_owns(const struct bump_chunks *pool, const void *p);
+size_t bump__chunks_purge(struct bump_chunks *pool);
+void bump__chunks_usage(const struct bump_chunks *pool, size_t *in_use,
+    size_t *cached);
+
+#endif /* BUMP_CHUNKS_H */
