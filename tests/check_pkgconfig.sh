@@ -10,3 +10,12 @@ trap 'rm -rf "$tmp"' EXIT
 ${CC:-cc} -o "$tmp/demo" "$top_srcdir/tests/pkgconfig_demo.c" $flags
 LD_LIBRARY_PATH="$DESTDIR$libdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" "$tmp/demo"
 echo "PASS: built and ran a program with pkg-config --cflags --libs bump_alloc"
+# The same for C++, against the installed <bump_alloc.hpp>.
+if [ "$CXX_WORKS" = yes ]; then
+	# shellcheck disable=SC2086
+	${CXX:-c++} -o "$tmp/demo_cxx" "$top_srcdir/tests/user_program.cc" $flags
+	LD_LIBRARY_PATH="$DESTDIR$libdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" "$tmp/demo_cxx"
+	echo "PASS: built and ran a C++ program with pkg-config --cflags --libs bump_alloc"
+else
+	echo "SKIP: no C++ compiler: <bump_alloc.hpp> not tried"
+fi

@@ -1,0 +1,249 @@
+/*
+ * arena_grow.c - growing objects: bytes and printf output appended to an
+ * object at the top of an arena, then finished into a pointer.
+ *
+ * Built on the arena's public behaviour only, not on its bookkeeping:
+ * bump_realloc() grows the newest block of a plain arena in place, and
+ * bump_free() gives the newest block back.  So an object that stays the
+ * newest block grows without a copy, and one that another allocation has
+ * buried is copied once, to a new block at the top, when it next grows.
+ * A BUMP_THREADSAFE arena has no newest block: there every growth is one
+ * copy of the object (geometric, so each byte is copied about once).
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "bump_alloc.h"
+
+enum {
+	PROBED = 1u << 0,	/* SHARED below is known */
+	SHARED = 1u << 1	/* the arena never gives its newest block back */
+};
+
+/* The first block of an object; it then doubles. */
+#define FIRST_CAP ((size_t)64)
+
+static int
+invalid(const bump_grow_t *g)
+{
+	if (g == NULL || g->arena == NULL) {
+		errno = EINVAL;
+		return 1;
+	}
+	return 0;
+}
+
+/* Forget the object; the arena and what was learnt about it stay. */
+static void
+empty(bump_grow_t *g)
+{
+	g->data = NULL;
+	g->len = g->cap = 0;
+	g->mark_ = 0;
+}
+
+void
+bump_grow_init(bump_grow_t *g, bump_t *b)
+{
+	if (g == NULL)
+		return;
+	g->arena = b;
+	g->state_ = 0;
+	empty(g);
+}
+
+/*
+ * Nothing was allocated since the object last grew, so it is still the
+ * newest block and bump_realloc() resizes it in place.  (Should the caller
+ * have allocated and freed a block meanwhile, bump_realloc() copies the
+ * object instead: still correct.)
+ */
+static int
+is_newest(const bump_grow_t *g)
+{
+	return !(g->state_ & SHARED) && bump_used(g->arena) == g->mark_;
+}
+
+/*
+ * A first block of cap bytes.  The first one a builder takes also tells
+ * whether the arena is shared: only a plain arena gives its newest block
+ * back on bump_free(), and then the same bytes are taken again.
+ */
+static char *
+first_block(bump_grow_t *g, size_t cap)
+{
+	char *p = bump_malloc(g->arena, cap);
+	size_t used;
+
+	if (p == NULL || (g->state_ & PROBED))
+		return p;
+	used = bump_used(g->arena);
+	bump_free(g->arena, p);
+	g->state_ |= PROBED;
+	if (bump_used(g->arena) < used)
+		return bump_malloc(g->arena, cap);
+	g->state_ |= SHARED;
+	return p;
+}
+
+/* Move or grow the object into a block of cap bytes; NULL and errno. */
+static char *
+grow_to(bump_grow_t *g, size_t cap)
+{
+	char *p;
+
+	if (g->data == NULL) {
+		if ((p = first_block(g, cap)) != NULL)
+			p[0] = '\0';
+	} else if (is_newest(g)) {
+		p = bump_realloc(g->arena, g->data, cap);	/* in place */
+	} else if ((p = bump_malloc(g->arena, cap)) != NULL) {
+		memcpy(p, g->data, g->len + 1);		/* the one copy */
+	}
+	if (p == NULL)
+		return NULL;
+	g->data = p;
+	g->cap = cap;
+	g->mark_ = bump_used(g->arena);
+	return p;
+}
+
+/* Room for n more bytes and the NUL after them; 0, or -1 and errno. */
+static int
+reserve(bump_grow_t *g, size_t n)
+{
+	int saved_errno = errno;
+	size_t need, want;
+
+	if (g->data != NULL && n < g->cap - g->len)
+		return 0;
+	if (n > SIZE_MAX - 1 - g->len) {
+		errno = ENOMEM;
+		return -1;
+	}
+	need = g->len + n + 1;
+	want = g->cap <= SIZE_MAX / 2 ? 2 * g->cap : need;
+	if (want < need)
+		want = need;
+	if (want < FIRST_CAP)
+		want = FIRST_CAP;
+	/* Near the end of the arena, exactly what is needed may still fit. */
+	if (grow_to(g, want) == NULL && (want == need || grow_to(g, need) == NULL))
+		return -1;
+	errno = saved_errno;
+	return 0;
+}
+
+int
+bump_grow_append(bump_grow_t *g, const void *p, size_t n)
+{
+	if (invalid(g))
+		return -1;
+	if (p == NULL && n != 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (reserve(g, n) != 0)
+		return -1;
+	if (n != 0)
+		memcpy(g->data + g->len, p, n);
+	g->len += n;
+	g->data[g->len] = '\0';
+	return 0;
+}
+
+int
+bump_grow_append_str(bump_grow_t *g, const char *s)
+{
+	if (s == NULL) {
+		errno = EINVAL;
+		return -1;
+	}
+	return bump_grow_append(g, s, strlen(s));
+}
+
+int
+bump_grow_vprintf(bump_grow_t *g, const char *fmt, va_list ap)
+{
+	va_list again;
+	int n, saved_errno = errno;
+
+	if (invalid(g))
+		return -1;
+	if (fmt == NULL) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (reserve(g, 0) != 0)
+		return -1;
+	/* Straight into the room left; only output that does not fit runs twice. */
+	va_copy(again, ap);
+	errno = 0;
+	n = vsnprintf(g->data + g->len, g->cap - g->len, fmt, ap);
+	/* mingw's printf skips a wide string it cannot convert, with EILSEQ. */
+	if (n < 0 || errno == EILSEQ) {
+		g->data[g->len] = '\0';
+		va_end(again);
+		return -1;		/* vsnprintf has set errno */
+	}
+	errno = saved_errno;
+	if ((size_t)n >= g->cap - g->len) {
+		g->data[g->len] = '\0';
+		if (reserve(g, (size_t)n) != 0) {
+			va_end(again);
+			return -1;
+		}
+		vsnprintf(g->data + g->len, (size_t)n + 1, fmt, again);
+	}
+	va_end(again);
+	g->len += (size_t)n;
+	return 0;
+}
+
+int
+bump_grow_printf(bump_grow_t *g, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = bump_grow_vprintf(g, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+void *
+bump_grow_finish(bump_grow_t *g, size_t *len)
+{
+	int saved_errno = errno;
+	char *p, *shrunk;
+
+	if (invalid(g) || reserve(g, 0) != 0)
+		return NULL;
+	p = g->data;
+	/* Give the slack back while the object is the newest block. */
+	if (g->cap > g->len + 1 && is_newest(g) &&
+	    (shrunk = bump_realloc(g->arena, p, g->len + 1)) != NULL)
+		p = shrunk;
+	if (len != NULL)
+		*len = g->len;
+	empty(g);
+	errno = saved_errno;
+	return p;
+}
+
+void
+bump_grow_abandon(bump_grow_t *g)
+{
+	if (g == NULL)
+		return;
+	/* Gives the bytes back when the object is the newest block; else nothing. */
+	if (g->data != NULL && is_newest(g))
+		bump_free(g->arena, g->data);
+	empty(g);
+}

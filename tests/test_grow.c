@@ -1,0 +1,421 @@
+/*
+ * test_grow.c - growing objects: bump_grow_init, bump_grow_append,
+ * bump_grow_append_str, bump_grow_printf, bump_grow_vprintf,
+ * bump_grow_finish and bump_grow_abandon.
+ *
+ * Written in 2026 by the bump_alloc authors.  To the extent possible under
+ * law, the authors have dedicated all copyright and related rights to this
+ * software to the public domain worldwide (CC0 1.0, see COPYING).
+ */
+#ifndef _GNU_SOURCE
+# define _GNU_SOURCE 1
+#endif
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdint.h>
+
+#include <bump_alloc.h>
+#include "testutil.h"
+
+static bump_t *
+fresh(size_t reserve, unsigned flags)
+{
+	bump_t *b = bump_create(reserve, flags);
+
+	ck_assert_ptr_nonnull(b);
+	return b;
+}
+
+#if defined(__MINGW32__)
+static int call_vprintf(bump_grow_t *g, const char *fmt, ...)
+	__attribute__((format(gnu_printf, 2, 3)));
+#elif defined(__GNUC__)
+static int call_vprintf(bump_grow_t *g, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+#endif
+
+static int
+call_vprintf(bump_grow_t *g, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = bump_grow_vprintf(g, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+START_TEST(test_contents)
+{
+	bump_t *b = fresh(0, 0);
+	bump_grow_t g;
+	char want[256];
+	char *s;
+	size_t len = 99;
+
+	bump_grow_init(&g, b);
+	ck_assert_ptr_eq(g.arena, b);
+	ck_assert_ptr_null(g.data);
+	ck_assert_uint_eq(g.len, 0);
+	ck_assert_int_eq(bump_grow_append(&g, "abc", 3), 0);
+	ck_assert_str_eq(g.data, "abc");	/* NUL-terminated as it grows */
+	ck_assert_int_eq(bump_grow_append(&g, "\0xyz", 4), 0);	/* bytes, NUL too */
+	ck_assert_int_eq(bump_grow_append(&g, NULL, 0), 0);
+	ck_assert_int_eq(bump_grow_append_str(&g, "-def"), 0);
+	ck_assert_int_eq(bump_grow_printf(&g, "|%d|%s|%05.1f", -42, "str", 2.5), 0);
+	ck_assert_int_eq(call_vprintf(&g, "<%zu>", (size_t)SIZE_MAX), 0);
+	snprintf(want, sizeof want, "|%d|%s|%05.1f<%zu>", -42, "str", 2.5,
+	    (size_t)SIZE_MAX);
+	ck_assert_uint_eq(g.len, 11 + strlen(want));
+	s = bump_grow_finish(&g, &len);
+	ck_assert_ptr_nonnull(s);
+	ck_assert_uint_eq(len, 11 + strlen(want));
+	ck_assert_int_eq(memcmp(s, "abc\0xyz-def", 11), 0);
+	ck_assert_str_eq(s + 11, want);
+	ck_assert_int_eq(s[len], '\0');
+	ck_assert_int_eq(bump_owns(b, s), 1);
+	/* The builder is empty again and builds the next object. */
+	ck_assert_ptr_null(g.data);
+	ck_assert_uint_eq(g.len, 0);
+	ck_assert_int_eq(bump_grow_append_str(&g, "second"), 0);
+	s = bump_grow_finish(&g, NULL);
+	ck_assert_str_eq(s, "second");
+	/* An empty object is an empty string of its own. */
+	s = bump_grow_finish(&g, &len);
+	ck_assert_ptr_nonnull(s);
+	ck_assert_str_eq(s, "");
+	ck_assert_uint_eq(len, 0);
+	bump_destroy(b);
+}
+END_TEST
+
+/*
+ * Nothing else allocated: the object never moves, however large, and the
+ * finished object uses exactly its bytes and the NUL.
+ */
+START_TEST(test_copy_free)
+{
+	bump_t *b = fresh(0, 0);
+	bump_grow_t g;
+	char piece[100];
+	char *first, *s, *base;
+	size_t len;
+
+	base = bump_malloc(b, 5);		/* the first block of a fresh arena */
+	ck_assert_ptr_nonnull(base);
+	for (size_t i = 0; i < sizeof piece; i++)
+		piece[i] = (char)('a' + i % 26);
+	bump_grow_init(&g, b);
+	ck_assert_int_eq(bump_grow_append(&g, piece, 1), 0);
+	first = g.data;
+	for (size_t i = 0; i < 20000; i++) {	/* 1 MB by pieces of 1-100 */
+		ck_assert_int_eq(bump_grow_append(&g, piece, 1 + i % 100), 0);
+		if (g.data != first)
+			ck_abort_msg("the object moved at append %zu", i);
+	}
+	ck_assert_int_eq(bump_grow_printf(&g, "%0*d", 5000, 1), 0);
+	ck_assert_ptr_eq(g.data, first);
+	len = g.len;
+	s = bump_grow_finish(&g, NULL);
+	ck_assert_ptr_eq(s, first);
+	/* Finishing gave the slack back: used ends at the NUL. */
+	ck_assert_uint_eq(bump_used(b), (size_t)(first - base) + len + 1);
+	ck_assert_int_eq(s[len], '\0');
+	ck_assert_int_eq(s[len - 1], '1');
+	/* The next allocation starts right after the object. */
+	s = bump_malloc(b, 1);
+	ck_assert_ptr_eq(s, first + len + 1);
+	bump_destroy(b);
+}
+END_TEST
+
+/*
+ * Another allocation buries the object: it still fills its room in place,
+ * then moves once (one copy of its bytes) and grows in place again.
+ */
+START_TEST(test_interleaved)
+{
+	bump_t *b = fresh(0, 0);
+	bump_grow_t g;
+	char *before, *moved, *other, *s;
+	size_t cap, moves = 0;
+
+	bump_grow_init(&g, b);
+	ck_assert_int_eq(bump_grow_append_str(&g, "head:"), 0);
+	before = g.data;
+	cap = g.cap;
+	other = bump_strdup(b, "in between");
+	ck_assert_ptr_nonnull(other);
+	/* Room that is left is the object's own: no move. */
+	while (g.len + 2 < cap)
+		ck_assert_int_eq(bump_grow_append(&g, "x", 1), 0);
+	ck_assert_ptr_eq(g.data, before);
+	ck_assert_int_eq(bump_grow_append(&g, "yyyy", 4), 0);	/* must grow */
+	moved = g.data;
+	ck_assert_ptr_ne(moved, before);
+	assert_addr_gt(moved, other);		/* at the top, past the other */
+	ck_assert_str_eq(other, "in between");
+	for (int i = 0; i < 10000; i++) {
+		char *was = g.data;
+
+		ck_assert_int_eq(bump_grow_printf(&g, "%d,", i), 0);
+		moves += g.data != was;
+	}
+	ck_assert_uint_eq(moves, 0);		/* newest again: in place */
+	s = bump_grow_finish(&g, NULL);
+	ck_assert_ptr_eq(s, moved);
+	ck_assert_int_eq(strncmp(s, "head:xxx", 8), 0);
+	ck_assert_int_eq(memcmp(s + cap - 2, "yyyy0,1,2,", 10), 0);
+	ck_assert_str_eq(s + strlen(s) - 6, ",9999,");
+	ck_assert_str_eq(other, "in between");
+	bump_destroy(b);
+}
+END_TEST
+
+/* Abandoning the newest object gives its bytes back. */
+START_TEST(test_abandon)
+{
+	bump_t *b = fresh(0, 0);
+	bump_grow_t g;
+	size_t used;
+	char *other;
+
+	ck_assert_ptr_nonnull(bump_malloc(b, 16));
+	used = bump_used(b);
+	bump_grow_init(&g, b);
+	for (int i = 0; i < 1000; i++)
+		ck_assert_int_eq(bump_grow_printf(&g, "line %d\n", i), 0);
+	assert_addr_gt(bump_used(b), used + 6000);
+	bump_grow_abandon(&g);
+	ck_assert_uint_eq(bump_used(b), used);
+	ck_assert_ptr_null(g.data);
+	ck_assert_uint_eq(g.len, 0);
+	/* Buried by another block: abandon forgets it, gives nothing back. */
+	ck_assert_int_eq(bump_grow_append_str(&g, "again"), 0);
+	other = bump_malloc(b, 8);
+	ck_assert_ptr_nonnull(other);
+	used = bump_used(b);
+	bump_grow_abandon(&g);
+	ck_assert_uint_eq(bump_used(b), used);
+	ck_assert_ptr_eq(bump_malloc(b, 8), other + 8);
+	bump_grow_abandon(&g);			/* an empty builder: nothing */
+	bump_grow_abandon(NULL);
+	bump_destroy(b);
+}
+END_TEST
+
+/* printf output larger than the room left: formatted again after growing. */
+START_TEST(test_printf_large)
+{
+	const size_t n = 100 * KiB;
+	bump_t *b = fresh(0, 0);
+	char *big = malloc(n + 1);
+	bump_grow_t g;
+	char *s;
+	size_t len;
+
+	ck_assert_ptr_nonnull(big);
+	memset(big, 'q', n);
+	big[n] = '\0';
+	bump_grow_init(&g, b);
+	ck_assert_int_eq(bump_grow_append_str(&g, "["), 0);
+	ck_assert_int_eq(bump_grow_printf(&g, "%s|%d", big, 77), 0);
+	ck_assert_int_eq(call_vprintf(&g, "%s]", big), 0);
+	s = bump_grow_finish(&g, &len);
+	ck_assert_uint_eq(len, 2 * n + 5);
+	ck_assert_int_eq(s[0], '[');
+	ck_assert_int_eq(memcmp(s + 1, big, n), 0);
+	ck_assert_int_eq(memcmp(s + 1 + n, "|77", 3), 0);
+	ck_assert_int_eq(memcmp(s + 4 + n, big, n), 0);
+	ck_assert_str_eq(s + 4 + 2 * n, "]");
+	free(big);
+	bump_destroy(b);
+}
+END_TEST
+
+START_TEST(test_errors)
+{
+	bump_t *b = fresh(8 * KiB, 0);
+	const char *volatile nullfmt = NULL;
+	char *big = malloc(16 * KiB);
+	bump_grow_t g, none;
+	size_t used;
+	char *s;
+
+	ck_assert_ptr_nonnull(big);
+	memset(big, 'z', 16 * KiB);
+#define FAILS(expr, err) do {						\
+	errno = 0;							\
+	ck_assert_int_eq((expr), -1);					\
+	ck_assert_int_eq(errno, err);					\
+} while (0)
+	/* A builder without an arena, or none at all. */
+	bump_grow_init(&none, NULL);
+	FAILS(bump_grow_append(&none, "x", 1), EINVAL);
+	FAILS(bump_grow_append(NULL, "x", 1), EINVAL);
+	FAILS(bump_grow_append_str(&none, "x"), EINVAL);
+	FAILS(bump_grow_printf(&none, "%d", 1), EINVAL);
+	FAILS(bump_grow_printf(NULL, "%d", 1), EINVAL);
+	errno = 0;
+	ck_assert_ptr_null(bump_grow_finish(&none, NULL));
+	ck_assert_int_eq(errno, EINVAL);
+	errno = 0;
+	ck_assert_ptr_null(bump_grow_finish(NULL, NULL));
+	ck_assert_int_eq(errno, EINVAL);
+	bump_grow_init(NULL, b);		/* ignored */
+
+	/* Bad arguments leave the object as it was. */
+	bump_grow_init(&g, b);
+	ck_assert_int_eq(bump_grow_append_str(&g, "keep"), 0);
+	FAILS(bump_grow_append(&g, NULL, 3), EINVAL);
+	FAILS(bump_grow_append_str(&g, NULL), EINVAL);
+#if defined(__GNUC__)
+# pragma GCC diagnostic push
+# pragma GCC diagnostic ignored "-Wformat-nonliteral"
+#endif
+	FAILS(bump_grow_printf(&g, nullfmt, 1), EINVAL);
+#if defined(__GNUC__)
+# pragma GCC diagnostic pop
+#endif
+	ck_assert_str_eq(g.data, "keep");
+	ck_assert_uint_eq(g.len, 4);
+
+	/* Too big for the arena: ENOMEM, object and arena unchanged. */
+	used = bump_used(b);
+	FAILS(bump_grow_append(&g, big, 16 * KiB), ENOMEM);
+	FAILS(bump_grow_append(&g, big, SIZE_MAX), ENOMEM);
+	FAILS(bump_grow_printf(&g, "%.*s", 9000, big), ENOMEM);
+	FAILS(call_vprintf(&g, "%.*s", 9000, big), ENOMEM);
+	ck_assert_str_eq(g.data, "keep");
+	ck_assert_uint_eq(g.len, 4);
+	ck_assert_uint_eq(bump_used(b), used);
+	/* Near the end, exactly what is needed still fits (no doubling). */
+	errno = 4321;
+	ck_assert_int_eq(bump_grow_append(&g, big, 8 * KiB - 5), 0);
+	ck_assert_int_eq(errno, 4321);		/* success leaves errno alone */
+	ck_assert_uint_eq(bump_used(b), 8 * KiB);
+	FAILS(bump_grow_append(&g, "!", 1), ENOMEM);
+	s = bump_grow_finish(&g, NULL);
+	ck_assert_ptr_nonnull(s);
+	ck_assert_int_eq(memcmp(s, "keepzzz", 7), 0);
+	ck_assert_uint_eq(strlen(s), 8 * KiB - 1);
+	/* Full arena: even the first block of an object fails, cleanly. */
+	FAILS(bump_grow_append(&g, "x", 1), ENOMEM);
+	ck_assert_ptr_null(g.data);
+	errno = 0;
+	ck_assert_ptr_null(bump_grow_finish(&g, NULL));
+	ck_assert_int_eq(errno, ENOMEM);
+#undef FAILS
+	free(big);
+	bump_destroy(b);
+}
+END_TEST
+
+/* A shared arena: correct, one copy per growth; abandon is harmless. */
+START_TEST(test_threadsafe_single)
+{
+	bump_t *b = fresh(0, BUMP_THREADSAFE);
+	bump_grow_t g;
+	char *s, *was;
+	size_t moves = 0, len;
+
+	bump_grow_init(&g, b);
+	for (int i = 0; i < 5000; i++) {
+		was = g.data;
+		ck_assert_int_eq(bump_grow_printf(&g, "%d;", i), 0);
+		moves += was != NULL && g.data != was;
+	}
+	ck_assert_uint_gt(moves, 0);
+	ck_assert_uint_lt(moves, 20);		/* geometric: about log2(len) */
+	s = bump_grow_finish(&g, &len);
+	ck_assert_ptr_nonnull(s);
+	ck_assert_int_eq(strncmp(s, "0;1;2;3;", 8), 0);
+	ck_assert_str_eq(s + len - 5, "4999;");
+	ck_assert_int_eq(bump_grow_append_str(&g, "gone"), 0);
+	bump_grow_abandon(&g);
+	ck_assert_str_eq(s + len - 5, "4999;");
+	bump_destroy(b);
+}
+END_TEST
+
+struct builder_job {
+	bump_t *arena;
+	int id;
+	char *result;
+	size_t len;
+};
+
+static void *
+build_in_thread(void *arg)
+{
+	struct builder_job *job = arg;
+	bump_grow_t g;
+
+	bump_grow_init(&g, job->arena);
+	for (int i = 0; i < 20000; i++)
+		if (bump_grow_printf(&g, "%d:%d,", job->id, i) != 0)
+			return NULL;
+	job->result = bump_grow_finish(&g, &job->len);
+	return NULL;
+}
+
+/* Four threads build objects in one shared arena at once. */
+START_TEST(test_threadsafe_concurrent)
+{
+	bump_t *b = fresh(0, BUMP_THREADSAFE);
+	struct builder_job jobs[4];
+	pthread_t t[4];
+	char want[32];
+
+	for (int i = 0; i < 4; i++) {
+		jobs[i] = (struct builder_job){ b, i, NULL, 0 };
+		ck_assert_int_eq(pthread_create(&t[i], NULL, build_in_thread,
+		    &jobs[i]), 0);
+	}
+	for (int i = 0; i < 4; i++)
+		ck_assert_int_eq(pthread_join(t[i], NULL), 0);
+	for (int i = 0; i < 4; i++) {
+		const char *p = jobs[i].result;
+
+		ck_assert_ptr_nonnull(p);
+		ck_assert_int_eq(bump_owns(b, p), 1);
+		for (int k = 0; k < 20000; k++) {
+			int n = snprintf(want, sizeof want, "%d:%d,", i, k);
+
+			if (strncmp(p, want, (size_t)n) != 0)
+				ck_abort_msg("thread %d, item %d: %.20s", i, k, p);
+			p += n;
+		}
+		ck_assert_int_eq(*p, '\0');
+		ck_assert_uint_eq((size_t)(p - jobs[i].result), jobs[i].len);
+	}
+	bump_destroy(b);
+}
+END_TEST
+
+static Suite *
+grow_suite(void)
+{
+	Suite *s = suite_create("grow");
+	TCase *tc = tcase_new("core");
+	TCase *err = tcase_new("errors");
+	TCase *ts = tcase_new("threadsafe");
+
+	tcase_add_test(tc, test_contents);
+	tcase_add_test(tc, test_copy_free);
+	tcase_add_test(tc, test_interleaved);
+	tcase_add_test(tc, test_abandon);
+	tcase_add_test(tc, test_printf_large);
+	suite_add_tcase(s, tc);
+	tcase_add_test(err, test_errors);
+	suite_add_tcase(s, err);
+	tcase_add_test(ts, test_threadsafe_single);
+	tcase_add_test(ts, test_threadsafe_concurrent);
+	suite_add_tcase(s, ts);
+	return s;
+}
+
+TEST_MAIN(grow_suite)
