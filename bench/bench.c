@@ -488,6 +488,109 @@ static void pmr_release(void *ctx, void **ptrs, size_t n) { (void)ptrs; (void)n;
 static void pmr_destroy(void *ctx, void **ptrs, size_t n) { (void)ptrs; (void)n; bench_pmr_destroy(ctx); }
 #endif
 
+/* ---- Strings built by appends ----------------------------------------------- */
+
+/*
+ * Each string is a run of pieces of 1-64 bytes cut from one source text,
+ * appended one by one; a string ends once it reaches its length (10-1000
+ * bytes).  Every allocator appends the same pieces and keeps each string.
+ */
+struct strwork {
+	size_t n;		/* strings */
+	uint32_t *npieces;	/* per string */
+	uint16_t *piece;	/* lengths, all strings one after the other */
+	uint32_t *offset;	/* where each piece starts in the source */
+	size_t bytes;		/* sum of the strings' lengths */
+};
+
+static char source_text[1024 + 64];
+
+static void
+gen_strings(struct strwork *sw, size_t n)
+{
+	size_t cap = n * 40, k = 0;
+
+	for (size_t i = 0; i < sizeof source_text; i++)
+		source_text[i] = (char)('a' + rng() % 26);
+	sw->n = n;
+	sw->npieces = xmalloc(n * sizeof *sw->npieces);
+	sw->piece = xmalloc(cap * sizeof *sw->piece);
+	sw->offset = xmalloc(cap * sizeof *sw->offset);
+	sw->bytes = 0;
+	for (size_t i = 0; i < n; i++) {
+		uint32_t want = 10 + (uint32_t)(rng() % 991), len = 0, np = 0;
+
+		while (len < want) {
+			uint32_t p = 1 + (uint32_t)(rng() % 64);
+
+			if (p > want - len)
+				p = want - len;
+			if (k == cap) {
+				cap *= 2;
+				sw->piece = realloc(sw->piece, cap * sizeof *sw->piece);
+				sw->offset = realloc(sw->offset, cap * sizeof *sw->offset);
+				if (sw->piece == NULL || sw->offset == NULL)
+					die("realloc");
+			}
+			sw->piece[k] = (uint16_t)p;
+			sw->offset[k] = (uint32_t)(rng() % 1024);
+			k++;
+			np++;
+			len += p;
+		}
+		sw->npieces[i] = np;
+		sw->bytes += len;
+	}
+}
+
+/* BUILD(fn, CTX_T, START, APPEND, FINISH): p, n is the piece; s the string. */
+#define BUILD(fn, CTX_T, START, APPEND, FINISH)				\
+static void								\
+fn(void *vctx, const struct strwork *sw, void **out)			\
+{									\
+	CTX_T ctx = vctx;						\
+	size_t k = 0;							\
+	for (size_t i = 0; i < sw->n; i++) {				\
+		START;							\
+		for (uint32_t j = 0; j < sw->npieces[i]; j++, k++) {	\
+			const char *p = source_text + sw->offset[k];	\
+			size_t n = sw->piece[k];			\
+			APPEND;						\
+		}							\
+		FINISH;							\
+		if (out[i] == NULL)					\
+			die(#fn);					\
+	}								\
+}
+
+/* One builder per round, as a program keeps one per arena. */
+BUILD(bump_build, bump_t *,
+    bump_grow_t g; bump_grow_init(&g, ctx),
+    if (bump_grow_append(&g, p, n) != 0) die("bump_grow_append"),
+    out[i] = bump_grow_finish(&g, NULL))
+
+/* glibc: realloc to the new length at every append, as talloc does. */
+BUILD(malloc_build, void *,
+    char *s = NULL; size_t len = 0; (void)ctx,
+    if ((s = realloc(s, len + n + 1)) == NULL) die("realloc");
+    memcpy(s + len, p, n); len += n; s[len] = '\0',
+    out[i] = s)
+
+#ifdef HAVE_OBSTACK_H
+BUILD(obstack_build, struct ob *,
+    (void)0,
+    obstack_grow(&ctx->ob, p, (int)n),
+    obstack_1grow(&ctx->ob, '\0'); out[i] = obstack_finish(&ctx->ob))
+#endif
+
+#ifdef HAVE_TALLOC
+BUILD(talloc_build, void *,
+    char *s = talloc_strdup(ctx, ""),
+    if ((s = talloc_strndup_append_buffer(s, p, n)) == NULL)
+	die("talloc_strndup_append_buffer"),
+    out[i] = s)
+#endif
+
 /*
  * Before every cold round, whatever allocator: the C library and mimalloc
  * give their free memory back to the OS, so the round starts from fresh
@@ -544,6 +647,19 @@ static struct allocator allocators[NALLOC] = {
 #ifdef HAVE_PMR
 	[A_PMR] = { "std::pmr::monotonic", pmr_create, pmr_fill, pmr_release,
 	    pmr_destroy, NULL, 1 },
+#endif
+};
+
+/* Who builds strings: the rows with growing objects, appends or realloc. */
+static void (*builders[NALLOC])(void *, const struct strwork *, void **) = {
+	[A_PLAIN] = bump_build,
+	[A_TS] = bump_build,
+	[A_MALLOC] = malloc_build,
+#ifdef HAVE_OBSTACK_H
+	[A_OBSTACK] = obstack_build,
+#endif
+#ifdef HAVE_TALLOC
+	[A_TALLOC] = talloc_build,
 #endif
 };
 
@@ -805,6 +921,134 @@ run_grow(int wi, size_t steps, size_t step)
 	free(warm);
 }
 
+/* Every string holds exactly its pieces and a NUL: the rows build the same. */
+static void
+check_strings(int a, const struct strwork *sw)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < sw->n; i++) {
+		const char *s = ptrs[i];
+
+		for (uint32_t j = 0; j < sw->npieces[i]; j++, k++) {
+			if (memcmp(s, source_text + sw->offset[k], sw->piece[k]) != 0) {
+				fprintf(stderr, "bench: %s built string %zu wrong\n",
+				    allocators[a].name, i);
+				exit(1);
+			}
+			s += sw->piece[k];
+		}
+		if (*s != '\0') {
+			fprintf(stderr, "bench: %s: string %zu not terminated\n",
+			    allocators[a].name, i);
+			exit(1);
+		}
+	}
+}
+
+/* Building strings by appends: ns per string, warm and cold. */
+static void
+run_strings(int wi, const struct strwork *sw)
+{
+	double *cold = xmalloc((size_t)rounds * NALLOC * sizeof *cold);
+	double *warm = xmalloc((size_t)rounds * NALLOC * sizeof *warm);
+	struct workload w = { "strings", "", NULL, sw->n, sw->bytes };
+	double t;
+
+	for (int a = 0; a < NALLOC; a++)
+		if (allocators[a].available && builders[a]) {
+			warm_ctx[a] = allocators[a].create(&w);
+			builders[a](warm_ctx[a], sw, ptrs);
+			check_strings(a, sw);
+			allocators[a].release(warm_ctx[a], ptrs, sw->n);
+		}
+	for (int r = 0; r < rounds; r++)
+		for (int a = 0; a < NALLOC; a++) {
+			if (!allocators[a].available || !builders[a])
+				continue;
+			t = now_ns();
+			builders[a](warm_ctx[a], sw, ptrs);
+			allocators[a].release(warm_ctx[a], ptrs, sw->n);
+			warm[a * rounds + r] = (now_ns() - t) / (double)sw->n;
+		}
+	for (int a = 0; a < NALLOC; a++)
+		if (allocators[a].available && builders[a])
+			allocators[a].destroy(warm_ctx[a], ptrs, 0);
+	for (int r = 0; r < rounds; r++)
+		for (int a = 0; a < NALLOC; a++) {
+			void *ctx;
+
+			if (!allocators[a].available || !builders[a])
+				continue;
+			cold_prep();
+			t = now_ns();
+			ctx = allocators[a].create(&w);
+			builders[a](ctx, sw, ptrs);
+			allocators[a].destroy(ctx, ptrs, sw->n);
+			cold[a * rounds + r] = (now_ns() - t) / (double)sw->n;
+		}
+	for (int a = 0; a < NALLOC; a++) {
+		struct result *res = &results[wi][a];
+
+		if (!allocators[a].available || !builders[a])
+			continue;
+		res->cold_r = keep(cold + a * rounds);
+		res->warm_r = keep(warm + a * rounds);
+		res->cold = median(cold + a * rounds, rounds);
+		res->warm = median(warm + a * rounds, rounds);
+		res->have_cold = res->have_warm = 1;
+	}
+	free(cold);
+	free(warm);
+}
+
+/* ---- Standard containers: std::allocator, std::pmr, bump::allocator ------ */
+
+#ifdef HAVE_PMR
+static const char *cxx_names[3] = { "std::allocator", "std::pmr::monotonic",
+	"bump::allocator" };
+static const char *cxx_containers[2] = { "vector push_back", "map insert" };
+static double cxx_ns[2][3];
+static double *cxx_r[2][3];
+
+/*
+ * Fill a std::vector by push_back (no reserve) and a std::map by insert,
+ * ns per element, interleaved rounds.  std::allocator is glibc's malloc;
+ * the monotonic resource is made per round over new/delete, as a function
+ * would; the arena is one warm arena, reset after each round.
+ */
+static void
+run_containers(const struct workload *w, size_t n_vec, size_t n_map)
+{
+	bump_t *b = bump_create_flags(0);
+	size_t n[2] = { n_vec, n_map };
+	double *v[2][3];
+
+	for (int c = 0; c < 2; c++)
+		for (int h = 0; h < 3; h++) {
+			v[c][h] = xmalloc((size_t)rounds * sizeof(double));
+			bench_cxx_run(c, h, h == BENCH_CXX_BUMP ? b : NULL,
+			    w->sizes, n[c]);	/* warm up */
+		}
+	for (int r = 0; r < rounds; r++)
+		for (int c = 0; c < 2; c++)
+			for (int h = 0; h < 3; h++) {
+				double t = now_ns();
+
+				bench_cxx_run(c, h, h == BENCH_CXX_BUMP ? b : NULL,
+				    w->sizes, n[c]);
+				v[c][h][r] = (now_ns() - t) / (double)n[c];
+			}
+	for (int c = 0; c < 2; c++)
+		for (int h = 0; h < 3; h++) {
+			cxx_r[c][h] = keep(v[c][h]);
+			cxx_ns[c][h] = median(v[c][h], rounds);
+			free(v[c][h]);
+		}
+	bump_destroy(b);
+}
+#endif
+
 /* ---- Threads sharing one BUMP_THREADSAFE arena -------------------------- */
 
 struct worker {
@@ -888,14 +1132,15 @@ run_threads(const struct workload *w)
 
 /* ---- Output ---------------------------------------------------------------- */
 
-enum { W_SMALL, W_MIXED, W_GROW, W_REQUEST, NWORK };
+enum { W_SMALL, W_MIXED, W_GROW, W_REQUEST, W_STRINGS, NWORK };
 static const char *work_names[NWORK] = { "small", "mixed", "realloc-growth",
-	"arena-per-request" };
+	"arena-per-request", "strings" };
 static const char *work_what[NWORK] = {
 	"8-64 B blocks, ns per allocation",
 	"8 B-8 KiB blocks (log-uniform), ns per allocation",
 	"one array grown by realloc 16 B at a time, ns per realloc",
 	"create, 1000 small allocations, destroy; ns per allocation",
+	"strings of 10-1000 B built by appends of 1-64 B, ns per string",
 };
 
 static void
@@ -917,7 +1162,10 @@ print_table(int wi, size_t n)
 			printf("%9.2f ", res->cold);
 		else
 			printf("%9s ", "-");
-		printf("%9.2f %9.2fx", res->warm, res->warm / limit);
+		if (limit > 0)
+			printf("%9.2f %9.2fx", res->warm, res->warm / limit);
+		else
+			printf("%9.2f %10s", res->warm, "-");
 		if (wi == W_GROW)
 			printf("  %12.0f", res->extra);
 		printf("\n");
@@ -942,6 +1190,12 @@ print_csv(FILE *f)
 				fprintf(f, "%.0f", res->extra);
 			fprintf(f, "\n");
 		}
+#ifdef HAVE_PMR
+	for (int c = 0; c < 2; c++)
+		for (int h = 0; h < 3; h++)
+			fprintf(f, "containers,%s %s,,%.3f,\n", cxx_names[h],
+			    cxx_containers[c], cxx_ns[c][h]);
+#endif
 	fprintf(f, "threads,bump_alloc THREADSAFE 1 thread,,%.3f,\n", thread_ns[0]);
 	fprintf(f, "threads,bump_alloc THREADSAFE 2 threads,,%.3f,\n", thread_ns[1]);
 }
@@ -1030,6 +1284,19 @@ print_targets(void)
 	target("realloc growth: bytes copied by bump_alloc == 0", v, "B", v == 0);
 	v = ratio(s[A_TS].warm_r, s[A_PLAIN].warm_r);
 	target("small warm: THREADSAFE / plain <= 3", v, "x", v <= 3);
+	(void)best_peer(W_STRINGS, 0, &who);
+	v = ratio(results[W_STRINGS][who].warm_r, results[W_STRINGS][A_PLAIN].warm_r);
+	snprintf(line, sizeof line, "strings warm: best peer (%s) / bump_alloc > 1",
+	    allocators[who].name);
+	target(line, v, "x", v > 1);
+#ifdef HAVE_PMR
+	for (int c = 0; c < 2; c++) {
+		v = ratio(cxx_r[c][BENCH_CXX_PMR], cxx_r[c][BENCH_CXX_BUMP]);
+		snprintf(line, sizeof line, "%s: std::pmr::monotonic / bump::allocator >= 1",
+		    cxx_containers[c]);
+		target(line, v, "x", v >= 1);
+	}
+#endif
 	v = ratio(thread_r[0], thread_r[1]);
 	target("THREADSAFE: 2 threads' throughput / 1 thread's >= 1.5", v, "x",
 	    v >= 1.5);
@@ -1039,7 +1306,12 @@ int
 main(int argc, char **argv)
 {
 	struct workload small, mixed;
+	struct strwork strings;
+#ifdef HAVE_PMR
+	struct workload keys;
+#endif
 	size_t n_small = 1000000, n_mixed = 50000, grow_steps = 100000;
+	size_t n_strings = 100000, n_vec = 1000000, n_map = 100000;
 	int csv = 0;
 	const char *csv_file = NULL;
 	const char *env = getenv("BENCH_ROUNDS");
@@ -1055,6 +1327,9 @@ main(int argc, char **argv)
 			n_small = 200000;
 			n_mixed = 10000;
 			grow_steps = 20000;
+			n_strings = 20000;
+			n_vec = 200000;
+			n_map = 20000;
 			if (env == NULL)
 				rounds = 3;
 		} else if (strcmp(argv[i], "--rounds") == 0 && i + 1 < argc &&
@@ -1082,6 +1357,12 @@ main(int argc, char **argv)
 	run_fill(W_MIXED, &mixed);
 	run_grow(W_GROW, grow_steps, 16);
 	run_requests(W_REQUEST, &small, 1000);
+	gen_strings(&strings, n_strings);
+	run_strings(W_STRINGS, &strings);
+#ifdef HAVE_PMR
+	gen_uniform(&keys, n_vec, 0, UINT32_MAX - 1);	/* distinct enough for a map */
+	run_containers(&keys, n_vec, n_map);
+#endif
 	run_threads(&small);
 
 	if (csv_file != NULL) {
@@ -1103,6 +1384,16 @@ main(int argc, char **argv)
 	print_table(W_MIXED, mixed.n);
 	print_table(W_GROW, grow_steps);
 	print_table(W_REQUEST, small.n);
+	print_table(W_STRINGS, strings.n);
+#ifdef HAVE_PMR
+	printf("\ncontainers: uint32_t keys, %zu push_back into a std::vector (no "
+	    "reserve), %zu inserts into a std::map; ns per element (median of %d rounds)\n",
+	    n_vec, n_map, rounds);
+	printf("  %-24s %9s %9s\n", "allocator", "vector", "map");
+	for (int h = 0; h < 3; h++)
+		printf("  %-24s %9.2f %9.2f\n", cxx_names[h], cxx_ns[0][h],
+		    cxx_ns[1][h]);
+#endif
 	printf("\nthreads: one BUMP_THREADSAFE arena, %zu small allocations "
 	    "split over the threads, wall ns per allocation\n", small.n);
 	printf("  1 thread %9.2f   2 threads %9.2f   throughput ratio %.2fx\n",

@@ -25,8 +25,16 @@ enum {
 	SHARED = 1u << 1	/* the arena never gives its newest block back */
 };
 
-/* The first block of an object; it then doubles. */
+/*
+ * The first block of an object; it then doubles.  In a plain arena, whose
+ * newest block grows and shrinks in place for free, objects start bigger
+ * and grow at least to IN_PLACE_STEP: fewer calls, and finishing gives the
+ * rest back anyway.  An object buried by other blocks keeps its room, so
+ * the first block stays small where that is unknown.
+ */
 #define FIRST_CAP ((size_t)64)
+#define PLAIN_FIRST_CAP ((size_t)512)
+#define IN_PLACE_STEP ((size_t)4096)
 
 static int
 invalid(const bump_grow_t *g)
@@ -118,7 +126,7 @@ static int
 reserve(bump_grow_t *g, size_t n)
 {
 	int saved_errno = errno;
-	size_t need, want;
+	size_t need, want, floor;
 
 	if (g->data != NULL && n < g->cap - g->len)
 		return 0;
@@ -130,8 +138,12 @@ reserve(bump_grow_t *g, size_t n)
 	want = g->cap <= SIZE_MAX / 2 ? 2 * g->cap : need;
 	if (want < need)
 		want = need;
-	if (want < FIRST_CAP)
-		want = FIRST_CAP;
+	if ((g->state_ & (PROBED | SHARED)) != PROBED)
+		floor = FIRST_CAP;
+	else
+		floor = g->data == NULL ? PLAIN_FIRST_CAP : IN_PLACE_STEP;
+	if (want < floor)
+		want = floor;
 	/* Near the end of the arena, exactly what is needed may still fit. */
 	if (grow_to(g, want) == NULL && (want == need || grow_to(g, need) == NULL))
 		return -1;
