@@ -26,7 +26,7 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
 step "ASan + UBSan (clang): make check"
 rm -rf /tmp/harden-asan && mkdir /tmp/harden-asan
-(cd /tmp/harden-asan && "$src/configure" -q CC=clang --enable-werror \
+(cd /tmp/harden-asan && "$src/configure" -q CC=clang CXX=clang++ --enable-werror \
 	CFLAGS="$sanitize -fsanitize=address,undefined -fno-sanitize-recover=all" &&
 	make $jobs >/dev/null && make $jobs check) ||
 	{ show_logs /tmp/harden-asan; exit 1; }
@@ -35,7 +35,7 @@ cat /tmp/harden-asan/tests/check_tools.sh.log
 
 step "TSan (clang): the threaded suite"
 rm -rf /tmp/harden-tsan && mkdir /tmp/harden-tsan
-(cd /tmp/harden-tsan && "$src/configure" -q CC=clang \
+(cd /tmp/harden-tsan && "$src/configure" -q CC=clang CXX=clang++ \
 	CFLAGS="$sanitize -fsanitize=thread" &&
 	make $jobs >/dev/null &&
 	TSAN_OPTIONS=halt_on_error=1 make check TESTS=tests/test_threads) ||
