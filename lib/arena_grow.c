@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "bump_alloc.h"
+#include "format.h"
 
 enum {
 	PROBED = 1u << 0,	/* SHARED below is known */
@@ -183,7 +184,7 @@ int
 bump_grow_vprintf(bump_grow_t *g, const char *fmt, va_list ap)
 {
 	va_list again;
-	int n, saved_errno = errno;
+	int n;
 
 	if (invalid(g))
 		return -1;
@@ -195,15 +196,12 @@ bump_grow_vprintf(bump_grow_t *g, const char *fmt, va_list ap)
 		return -1;
 	/* Straight into the room left; only output that does not fit runs twice. */
 	va_copy(again, ap);
-	errno = 0;
-	n = vsnprintf(g->data + g->len, g->cap - g->len, fmt, ap);
-	/* mingw's printf skips a wide string it cannot convert, with EILSEQ. */
-	if (n < 0 || errno == EILSEQ) {
+	n = bump__vsnprintf(g->data + g->len, g->cap - g->len, fmt, ap);
+	if (n < 0) {
 		g->data[g->len] = '\0';
 		va_end(again);
-		return -1;		/* vsnprintf has set errno */
+		return -1;
 	}
-	errno = saved_errno;
 	if ((size_t)n >= g->cap - g->len) {
 		g->data[g->len] = '\0';
 		if (reserve(g, (size_t)n) != 0) {

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "format.h"
 
 /* Every helper refuses a NULL arena or source the same way. */
 static int
@@ -66,24 +67,34 @@ bump_memdup(bump_t *b, const void *p, size_t n)
 	return copy;
 }
 
+int
+bump__vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
+{
+	int len, saved_errno = errno;
+
+	errno = 0;
+	len = vsnprintf(buf, size, fmt, ap);
+	/* mingw's printf skips a wide string it cannot convert, with EILSEQ. */
+	if (len < 0 || errno == EILSEQ)
+		return -1;	/* vsnprintf has set errno */
+	errno = saved_errno;
+	return len;
+}
+
 char *
 bump_vasprintf(bump_t *b, const char *fmt, va_list ap)
 {
 	va_list measure;
 	char *s;
-	int len, saved_errno;
+	int len;
 
 	if (invalid(b, fmt))
 		return NULL;
-	saved_errno = errno;
-	errno = 0;
 	va_copy(measure, ap);
-	len = vsnprintf(NULL, 0, fmt, measure);
+	len = bump__vsnprintf(NULL, 0, fmt, measure);
 	va_end(measure);
-	/* mingw's printf skips a wide string it cannot convert, with EILSEQ. */
-	if (len < 0 || errno == EILSEQ)
-		return NULL;	/* vsnprintf has set errno */
-	errno = saved_errno;
+	if (len < 0)
+		return NULL;
 	if ((s = bump__alloc(b, (size_t)len + 1, 1)) != NULL)
 		vsnprintf(s, (size_t)len + 1, fmt, ap);
 	return s;
