@@ -20,6 +20,9 @@ for row in "bump_alloc " "inline bump" "glibc malloc" obstack "APR pool" \
 	"talloc pool" "mimalloc heap" "std::pmr"; do
 	grep -q "^  $row" "$build/bench.txt" || { echo "bench: no row for $row"; exit 1; }
 done
+for table in strings: containers:; do
+	grep -q "^$table" "$build/bench.txt" || { echo "bench: no $table table"; exit 1; }
+done
 ./bench/bench --quick --csv > "$build/bench.csv"
 sh "$src/bench/chart.sh" "$build/bench.csv" "$build/bench.png"
 RUNS=1 WORKLOADS="scopes bignum" make bench-programs
