@@ -9,8 +9,10 @@ out=${3:-$2}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-# Rows: workload/temperature; columns: allocators, ns per allocation.
-awk -F, 'NR > 1 && $1 != "threads" && $1 != "realloc-growth" {
+# Rows: workload/temperature; columns: allocators, ns per allocation (the
+# strings and containers tables count per string and per element: not here).
+awk -F, 'NR > 1 && $1 != "threads" && $1 != "realloc-growth" &&
+    $1 != "strings" && $1 != "containers" {
 	if (!($2 in seen)) { seen[$2] = 1; names[++n] = $2 }
 	if ($3 != "") { v[$1 " cold", $2] = $3; if (!(($1 " cold") in r)) { r[$1 " cold"] = 1; rows[++m] = $1 " cold" } }
 	v[$1 " warm", $2] = $4; if (!(($1 " warm") in r)) { r[$1 " warm"] = 1; rows[++m] = $1 " warm" }
