@@ -15,10 +15,9 @@ trap 'rm -rf "$tmp"' EXIT
 runnable=no
 [ -n "$libs" ] && [ -f "$libs/libbump_alloc.so" ] && [ -z "$EXEEXT" ] && runnable=yes
 
-case " $CXX_SANITIZE_FLAGS " in
-"  ") others=yes;;
-*) others=no;;
-esac
+# Other compilers only for a native build without a sanitizer.
+others=$runnable
+[ -z "$CXX_SANITIZE_FLAGS" ] || others=no
 
 # compilers CONFIGURED NAME...: the configured compiler, then the others found.
 compilers() {

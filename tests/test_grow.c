@@ -64,6 +64,10 @@ START_TEST(test_contents)
 	ck_assert_str_eq(g.data, "abc");	/* NUL-terminated as it grows */
 	ck_assert_int_eq(bump_grow_append(&g, "\0xyz", 4), 0);	/* bytes, NUL too */
 	ck_assert_int_eq(bump_grow_append(&g, NULL, 0), 0);
+	/* The library function does what the header's inline path does. */
+	ck_assert_int_eq((bump_grow_append)(&g, "", 0), 0);
+	ck_assert_int_eq((bump_grow_append)(&g, NULL, 0), 0);
+	ck_assert_uint_eq(g.len, 7);
 	ck_assert_int_eq(bump_grow_append_str(&g, "-def"), 0);
 	ck_assert_int_eq(bump_grow_printf(&g, "|%d|%s|%05.1f", -42, "str", 2.5), 0);
 	ck_assert_int_eq(call_vprintf(&g, "<%zu>", (size_t)SIZE_MAX), 0);
