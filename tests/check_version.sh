@@ -9,6 +9,13 @@ if [ "$news" != "$PACKAGE_VERSION" ]; then
 else
 	echo "PASS: NEWS describes $PACKAGE_VERSION"
 fi
+# README's release route names the current tarball.
+if grep -q "tar xzf bump_alloc-$PACKAGE_VERSION.tar.gz && cd bump_alloc-$PACKAGE_VERSION\$" "$top_srcdir/README"; then
+	echo "PASS: README unpacks bump_alloc-$PACKAGE_VERSION.tar.gz"
+else
+	echo "FAIL: README's \"From a release tarball\" does not name bump_alloc-$PACKAGE_VERSION.tar.gz"
+	status=1
+fi
 changelog=$top_srcdir/debian/changelog
 if [ ! -f "$changelog" ]; then
 	echo "SKIP: no debian/changelog (a release tarball leaves debian/ out)"
