@@ -1,7 +1,21 @@
 #!/bin/sh
-# The version is set once, in configure.ac (PACKAGE_VERSION): the Debian
-# changelog's upstream version and the newest NEWS entry must agree.
+# The version and the interface version are set once, in configure.ac:
+# the newest NEWS entry, README's release route and the Debian changelog
+# must name PACKAGE_VERSION, and the man pages and README the soname that
+# libtool derives (BUMP_ALLOC_MALLOC_SONAME, on ELF systems).
 status=0
+case $BUMP_ALLOC_MALLOC_SONAME in
+*.so.*)
+	stale=$(grep -Eno 'libbump_alloc_malloc\.so\.[0-9]+' "$top_srcdir"/man/*.[0-9] \
+		"$top_srcdir/README" | grep -v ":$BUMP_ALLOC_MALLOC_SONAME\$")
+	if [ -n "$stale" ]; then
+		echo "FAIL: the soname is $BUMP_ALLOC_MALLOC_SONAME, but these say otherwise:"
+		echo "$stale"
+		status=1
+	else
+		echo "PASS: man pages and README name $BUMP_ALLOC_MALLOC_SONAME"
+	fi;;
+esac
 news=$(sed -n '1s/^bump_alloc \([^ ]*\) .*/\1/p' "$top_srcdir/NEWS")
 if [ "$news" != "$PACKAGE_VERSION" ]; then
 	echo "FAIL: NEWS starts with '$(head -n 1 "$top_srcdir/NEWS")', not bump_alloc $PACKAGE_VERSION"
