@@ -56,7 +56,7 @@ step "the installed packages work"
 test "$(command -v bump-run)" = /usr/bin/bump-run
 test "$(pkg-config --variable=libdir bump_alloc)" = "/usr/lib/$multiarch"
 man -w 1 bump-run && man -w 3 bump_alloc && man -w 3 bump_destroy
-top_srcdir=$src bash "$src/tests/check_pkgconfig.sh"
+top_srcdir=$src expect_libdir="/usr/lib/$multiarch" bash "$src/tests/check_pkgconfig.sh"
 top_srcdir=$src expect_dir="/usr/lib/$multiarch/cmake/bump_alloc" \
 	bash "$src/tests/check_cmake.sh"
 out=$(bump-run --stats -- python3 -c 'print(1)' 2> stats.txt)

@@ -9,7 +9,7 @@
 #    allocates from it.  Without it, bump_alloc.pc has no `preload`.
 # Environment: DESTDIR, pkgconfigdir (unset: pkg-config's default search,
 # e.g. the Debian packages), CC, PKG_CONFIG, EXEEXT, OBJDUMP, WINE,
-# build_malloc (yes or why not), BUMP_ALLOC_MALLOC_SONAME.
+# build_malloc (yes or why not), BUMP_ALLOC_MALLOC_SONAME, expect_libdir.
 set -e
 pkg_config=${PKG_CONFIG:-pkg-config}
 [ -z "$pkgconfigdir" ] ||
@@ -20,7 +20,9 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/bump-pkgconfig.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 libdir=$(pc --variable=libdir bump_alloc)
 echo "bump_alloc $(pc --modversion bump_alloc) in $libdir"
-export LD_LIBRARY_PATH="$DESTDIR$libdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+# An install of our own (not the system's packages) may need a path.
+[ -z "$pkgconfigdir" ] ||
+	export LD_LIBRARY_PATH="$DESTDIR$libdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 
 demo=$tmp/demo${EXEEXT}
 # shellcheck disable=SC2046
@@ -47,6 +49,16 @@ if [ "$EXEEXT" = .exe ]; then
 else
 	"$demo"
 	echo "PASS: built and ran a program with pkg-config --cflags --libs bump_alloc"
+	# expect_libdir: the library the demo loads must come from there (a
+	# copy elsewhere, e.g. in /usr/local/lib, would shadow the packages).
+	if [ -n "$expect_libdir" ]; then
+		loaded=$(ldd "$demo" | awk '$1 ~ /^libbump_alloc\./ { print $3 }')
+		if [ "$(readlink -f "$(dirname "$loaded")")" != "$(readlink -f "$expect_libdir")" ]; then
+			echo "FAIL: the demo loads $loaded, not the one in $expect_libdir"
+			exit 1
+		fi
+		echo "PASS: the demo loads $loaded"
+	fi
 fi
 
 if [ "${build_malloc:-yes}" != yes ]; then
