@@ -16,8 +16,10 @@ BUMP_REQUIRE_PROGRAMS=1 make check \
 	{ cat tests/test_malloc.log tests/check_programs.sh.log 2>/dev/null | tail -60; exit 1; }
 cat tests/check_programs.sh.log
 
-# The installed command and the pkg-config variable.
-preload=$(pkg-config --variable=preload bump_alloc)
+# The installed command and the pkg-config variables: the versioned soname.
+preload=$(pkg-config --variable=preload bump_alloc_malloc)
+test "$preload" = "$(pkg-config --variable=preload bump_alloc)"
+case $preload in */libbump_alloc_malloc.so.[0-9]*) ;; *) exit 1;; esac
 test -f "$preload"
 man -w 1 bump-run
 man -w 3 bump_alloc_malloc

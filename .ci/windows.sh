@@ -1,7 +1,9 @@
 #!/bin/bash
 # CI for Windows: cross-build bump_alloc with mingw-w64 out of tree and run
-# make check under wine, headless.  Check is not packaged for mingw, so it
-# is cross-built first from Debian's own source package into the build dir.
+# make check under wine, headless, then make installcheck: a program built
+# against the installed DLL runs from a folder holding only itself and the
+# DLL (no WINEPATH).  Check is not packaged for mingw, so it is cross-built
+# first from Debian's own source package into the build dir.
 # Usage: .ci/windows.sh [BUILD_DIR]   (default /tmp/ci-windows)
 set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
@@ -55,7 +57,7 @@ step "cross build out of tree"
 if [ -f "$src/config.status" ]; then
 	# A configured source tree cannot host another build: use its tarball.
 	make -s -C "$src" dist
-	tar xJf "$src"/bump_alloc-*.tar.xz -C "$build"
+	tar xzf "$src"/bump_alloc-*.tar.gz -C "$build"
 	srcdir=$(echo "$build"/bump_alloc-*/)
 else
 	[ -x "$src/configure" ] || (cd "$src" && autoreconf -fi)
@@ -72,3 +74,6 @@ step "make check under wine"
 make -j2 check || { cat tests/*.log | tail -100; exit 1; }
 grep '^[0-9]*%: Checks' tests/*.log
 grep -h 'committed' tests/test_create.log || true
+
+step "make installcheck: the installed DLL stands alone"
+make installcheck DESTDIR="$build/dest"
