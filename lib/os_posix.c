@@ -7,7 +7,12 @@
  */
 #include <config.h>
 
+#define _GNU_SOURCE 1	/* mremap */
 #include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <time.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <sys/mman.h>
@@ -160,4 +165,81 @@ void
 bump__os_release(void *p, size_t size)
 {
 	(void)munmap(p, size);
+}
+
+void *
+bump__os_remap(void *p, size_t old_size, size_t new_size)
+{
+#if defined(HAVE_MREMAP) && defined(MREMAP_MAYMOVE)
+	void *q = mremap(p, old_size, new_size, MREMAP_MAYMOVE);
+
+	return q == MAP_FAILED ? NULL : q;
+#else
+	(void)p;
+	(void)old_size;
+	(void)new_size;
+	return NULL;
+#endif
+}
+
+static pthread_key_t exit_key;
+
+int
+bump__os_thread_exit_key(void (*fn)(void *state))
+{
+	return pthread_key_create(&exit_key, fn) == 0 ? 0 : -1;
+}
+
+void
+bump__os_thread_exit_watch(void *state)
+{
+	(void)pthread_setspecific(exit_key, state);
+}
+
+const char *
+bump__os_getenv(const char *name)
+{
+	return getenv(name);
+}
+
+int
+bump__os_dup_stderr(void)
+{
+	return fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 200);
+}
+
+void
+bump__os_write(int fd, const char *s, size_t len)
+{
+	for (size_t done = 0; done < len;) {
+		ssize_t n = write(fd, s + done, len - done);
+
+		if (n <= 0 && errno != EINTR)
+			return;
+		if (n > 0)
+			done += (size_t)n;
+	}
+}
+
+unsigned long
+bump__os_pid(void)
+{
+	return (unsigned long)getpid();
+}
+
+unsigned long long
+bump__os_now_ms(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
+		return 0;
+	return (unsigned long long)ts.tv_sec * 1000u +
+	    (unsigned long long)ts.tv_nsec / 1000000u;
+}
+
+void
+bump__os_yield(void)
+{
+	(void)sched_yield();
 }

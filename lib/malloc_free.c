@@ -1,0 +1,210 @@
+/*
+ * malloc_free.c - what free does with a block of the chunks.
+ *
+ * A thread's own block: the newest rolls the top back, cascading over the
+ * blocks below already freed (lifo); any other is marked freed and, under
+ * recycle, waits on the thread's list for its size class.  Every chunk
+ * counts its live blocks; one whose blocks are all free goes back whole.
+ * Another thread's block is pushed, lock-free, on its owner's list of
+ * remote frees; the owner drains that list on its slow path, and the
+ * chunks of a thread that exited are handled by whoever frees into them.
+ */
+#include <config.h>
+
+#include <string.h>
+
+#include "malloc_internal.h"
+
+/* Largest class whose every request fits in a block of b bytes. */
+static unsigned
+class_floor(size_t b)
+{
+	unsigned k, j;
+
+	if (b <= 1024)
+		return (unsigned)(b / 16);
+	k = log2_floor(b);
+	j = (unsigned)((b - ((size_t)1 << k)) >> (k - 2));
+	return j == 0 ? 64 + (k - 10) * 4 : 65 + (k - 10) * 4 + (j - 1);
+}
+
+static void
+list_push(struct thread *t, struct hdr *h)
+{
+	struct node *n = (struct node *)(void *)(h + 1);
+	struct node **head = &t->lists[class_floor(h->size + 8)];
+
+	n->prev = NULL;
+	n->next = *head;
+	if (n->next != NULL)
+		n->next->prev = n;
+	*head = n;
+	h->link |= F_LISTED;
+}
+
+static void
+list_unlink(struct thread *t, struct hdr *h)
+{
+	struct node *n = (struct node *)(void *)(h + 1);
+
+	if (n->prev != NULL)
+		n->prev->next = n->next;
+	else
+		t->lists[class_floor(h->size + 8)] = n->next;
+	if (n->next != NULL)
+		n->next->prev = n->prev;
+	h->link &= ~(F_FREED | F_LISTED);
+}
+
+/* Hand out a block from a recycle list; zero_bytes of it cleared. */
+void *
+bump__take_listed(struct thread *t, struct node *n, size_t zero_bytes)
+{
+	struct hdr *h = header_of(n);
+
+	list_unlink(t, h);
+	chunk_of(n)->live++;
+	t->counts.mallocs++;
+	t->counts.bytes_allocated += h->size;
+	t->counts.recycled++;
+	t->counts.bytes_reclaimed += h->size;
+	if (zero_bytes != 0)
+		memset(n, 0, zero_bytes);
+	return n;
+}
+
+/*
+ * h, the newest block, goes: lower the top to the end of the block below,
+ * and go on while that one was freed too.  An emptied chunk hands over to
+ * the chunk before it, whose newest blocks may also be waiting.
+ */
+static void
+roll_back(struct thread *t, struct hdr *h)
+{
+	t->clean = max_ptr(t->clean, t->top);
+	for (;;) {
+		uint32_t back = h->link & LINK_MASK;
+
+		if (h->link & F_LISTED)
+			list_unlink(t, h);
+		t->counts.bytes_reclaimed += h->size;
+		if (back == 0) {
+			t->top = t->chunk->start;
+			t->last = NULL;
+			if (t->chunk->prev == NULL)
+				return;
+			bump__pop_chunk(t);
+			h = t->last;
+			if (h == NULL || !(h->link & F_FREED))
+				return;
+			t->clean = max_ptr(t->clean, t->top);
+			continue;
+		}
+		h = (struct hdr *)(void *)((char *)h - back);
+		t->top = (char *)(h + 1) + h->size;
+		t->last = h;
+		if (!(h->link & F_FREED))
+			return;
+	}
+}
+
+/* Keep one emptied chunk for the next overflow; the rest go back. */
+void
+bump__give_chunk(struct thread *t, struct chunk *c)
+{
+	if (t->spare == NULL && !t->orphaned) {
+		t->spare = c;
+		return;
+	}
+	__atomic_sub_fetch(&bump__chunks_held, bump__g.chunk_size,
+	    __ATOMIC_RELAXED);
+	bump__chunk_put(&bump__pool, c, bump__g.chunk_shift);
+}
+
+/* c, not the current chunk, has no live block left: it goes whole. */
+void
+bump__release_chunk(struct thread *t, struct chunk *c)
+{
+	struct hdr *h = c->last;
+
+	while (h != NULL) {
+		uint32_t back = h->link & LINK_MASK;
+
+		if (h->link & F_LISTED)
+			list_unlink(t, h);
+		t->counts.bytes_reclaimed += h->size;
+		h = back != 0 ? (struct hdr *)(void *)((char *)h - back) : NULL;
+	}
+	if (c->next != NULL)
+		c->next->prev = c->prev;
+	if (c->prev != NULL)
+		c->prev->next = c->next;
+	bump__give_chunk(t, c);
+}
+
+/* A block of t's chunk c is free (t's thread, or whoever holds t). */
+void
+bump__free_local(struct thread *t, struct chunk *c, struct hdr *h)
+{
+	if (bump__g.config.free_policy == FREE_NONE)
+		return;
+	c->live--;
+	if (h == t->last) {
+		roll_back(t, h);
+		return;
+	}
+	h->link |= F_FREED;
+	if (bump__g.config.free_policy == FREE_RECYCLE)
+		list_push(t, h);
+	if (c->live == 0 && c != t->chunk)
+		bump__release_chunk(t, c);
+}
+
+/* Blocks other threads freed, freed now by their owner. */
+void
+bump__drain_remote(struct thread *t)
+{
+	void *p = __atomic_exchange_n(&t->remote, NULL, __ATOMIC_ACQUIRE);
+
+	while (p != NULL) {
+		void *next = *(void **)p;
+
+		bump__free_local(t, chunk_of(p), header_of(p));
+		p = next;
+	}
+}
+
+/*
+ * t (NULL for a thread that never allocated) frees a block of another
+ * thread's chunk c.  The owner's state alone may change c: the block goes
+ * on the owner's list of remote frees with one compare-and-swap.  An owner
+ * that exited and was not adopted yet is served here, under the orphans'
+ * lock (never waited for: if it is taken, the block waits on the list).
+ */
+void
+bump__free_remote(struct thread *t, struct chunk *c, struct hdr *h)
+{
+	struct thread *owner = c->owner;
+	void **link = (void **)(void *)(h + 1), *head;
+
+	bump__count_free(t, h->size, 0, 1);
+	if (bump__g.config.free_policy == FREE_NONE)
+		return;
+	if (LOAD(&owner->orphaned) && bump__try_lock(&bump__orphans_lock)) {
+		int still = owner->orphaned;
+
+		if (still) {
+			bump__free_local(owner, c, h);
+			bump__drain_remote(owner);
+			bump__shed(owner);
+		}
+		bump__unlock(&bump__orphans_lock);
+		if (still)
+			return;
+	}
+	head = LOAD(&owner->remote);
+	do
+		*link = head;
+	while (!__atomic_compare_exchange_n(&owner->remote, &head, (void *)link,
+	    1, __ATOMIC_RELEASE, __ATOMIC_RELAXED));
+}
