@@ -59,7 +59,8 @@ free_small(void *p)
 	struct thread *t = bump__self;
 
 	if (unlikely(t == NULL || c->owner != t)) {
-		bump__free_remote(t, c, h);
+		/* A thread that only frees gets a state too, for its counts. */
+		bump__free_remote(t != NULL ? t : bump__thread(), c, h);
 		return;
 	}
 	t->counts.frees++;

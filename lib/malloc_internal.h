@@ -89,14 +89,15 @@ struct node {
 	struct node *next, *prev;
 };
 
-/* At the start of every chunk; only its owner writes it. */
+/* At the start of every chunk; only its owner writes it.  Other threads
+ * read the owner on every free: the owner's writes go on another line. */
 struct chunk {
 	struct thread *owner;
-	struct chunk *prev, *next;	/* the owner's chunks, older / newer */
 	char *start;		/* the first header goes here */
+	_Alignas(64) size_t live;	/* blocks handed out and not yet freed */
+	struct chunk *prev, *next;	/* the owner's chunks, older / newer */
 	char *top, *clean;	/* saved while another chunk is current */
 	struct hdr *last;
-	size_t live;		/* blocks handed out and not yet freed */
 };
 
 struct thread {
@@ -228,6 +229,7 @@ int bump__ready(void);
 void *bump__alloc_slow(size_t n, size_t align, int zero);
 void *bump__exhausted(size_t n, size_t align, int zero);
 void bump__collect(struct bump_malloc_stats *st);
+struct thread *bump__thread(void);
 void bump__count_free(struct thread *t, size_t bytes, size_t reclaimed,
     int remote);
 void bump__pop_chunk(struct thread *t);

@@ -345,6 +345,13 @@ init_thread(void)
 	return t;
 }
 
+/* The calling thread's state, made if it has none; NULL if none can be. */
+struct thread *
+bump__thread(void)
+{
+	return bump__self != NULL ? bump__self : init_thread();
+}
+
 /* ---- Allocation, the slow way ------------------------------------------ */
 
 void *

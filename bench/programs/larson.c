@@ -1,0 +1,74 @@
+/*
+ * larson.c - in the style of Larson and Krishnan's server benchmark (as in
+ * mimalloc-bench): each thread owns a table of blocks and replaces random
+ * entries with new blocks of random size (16..1000 bytes); after every
+ * round the tables rotate between threads, so most frees are of blocks
+ * another thread allocated.
+ * Usage: larson [rounds]   (default 40)
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { THREADS = 4, SLOTS = 4000, OPS = 50000 };
+
+static char **tables[THREADS];
+static pthread_barrier_t barrier;
+static long rounds;
+
+static void *
+work(void *arg)
+{
+	long id = (long)arg;
+	unsigned x = (unsigned)id * 2654435761u + 7;
+	unsigned long sum = 0;
+
+	for (long r = 0; r < rounds; r++) {
+		char **table = tables[(id + r) % THREADS];
+
+		for (int i = 0; i < OPS; i++) {
+			int slot = (int)((x >> 8) % SLOTS);
+			size_t n = 16 + (x >> 12) % 985;
+
+			x = x * 1103515245u + 12345u;
+			free(table[slot]);
+			if ((table[slot] = malloc(n)) == NULL)
+				exit(1);
+			table[slot][0] = (char)n;
+			table[slot][n - 1] = (char)i;
+			sum += (unsigned char)table[slot][0];
+		}
+		pthread_barrier_wait(&barrier);
+	}
+	return (void *)sum;
+}
+
+int
+main(int argc, char **argv)
+{
+	pthread_t t[THREADS];
+	unsigned long sum = 0;
+
+	rounds = argc > 1 ? atol(argv[1]) : 40;
+	pthread_barrier_init(&barrier, NULL, THREADS);
+	for (int i = 0; i < THREADS; i++)
+		if ((tables[i] = calloc(SLOTS, sizeof(char *))) == NULL)
+			return 1;
+	for (long i = 0; i < THREADS; i++)
+		if (pthread_create(&t[i], NULL, work, (void *)i) != 0)
+			return 1;
+	for (int i = 0; i < THREADS; i++) {
+		void *r;
+
+		pthread_join(t[i], &r);
+		sum += (unsigned long)r;
+	}
+	for (int i = 0; i < THREADS; i++) {
+		for (int j = 0; j < SLOTS; j++)
+			free(tables[i][j]);
+		free(tables[i]);
+	}
+	printf("%lu\n", sum);
+	return 0;
+}
