@@ -47,4 +47,27 @@ void *bump__os_reserve_pinned_huge(size_t size);
 /* Return a whole reservation made by bump__os_reserve. */
 void bump__os_release(void *p, size_t size);
 
+/*
+ * Drop the pages of committed [p, p+size) but keep the range usable: it
+ * reads as zero afterwards and costs RAM again only once written.  0, or
+ * -1/errno (the pages then keep their content).
+ */
+int bump__os_purge(void *p, size_t size);
+
+/*
+ * Have prepare run before fork() and parent/child after it, in the
+ * process that called fork and in the child.  Where there is no fork it
+ * does nothing.  0, or -1 when the OS refuses.
+ */
+int bump__os_atfork(void (*prepare)(void), void (*parent)(void),
+    void (*child)(void));
+
+/* Let another thread run (a spinning lock's holder may be preempted). */
+void bump__os_yield(void);
+
+/*
+ * Every function here leaves errno alone when it succeeds; the probes and
+ * hints (page sizes, huge page hints) leave it alone whatever happens.
+ */
+
 #endif /* BUMP_OS_H */
