@@ -25,7 +25,6 @@
 
 #include "bump_alloc_malloc.h"
 #include "chunks.h"
-#include "malloc_pool.h"
 
 #define BUMP_EXPORT __attribute__((visibility("default")))
 #define likely(x) __builtin_expect(!!(x), 1)

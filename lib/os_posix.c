@@ -9,13 +9,13 @@
 
 #define _GNU_SOURCE 1	/* mremap */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
-#include <stdlib.h>
-#include <time.h>
-#include <fcntl.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "os.h"
@@ -49,13 +49,17 @@ read_thp_size(void)
 	char buf[32];
 	size_t size = 0;
 	ssize_t n;
+	int saved = errno;	/* a probe: /sys may be absent (chroot, container) */
 	int fd = open("/sys/kernel/mm/transparent_hugepage/hpage_pmd_size",
 	    O_RDONLY | O_CLOEXEC);
 
-	if (fd < 0)
+	if (fd < 0) {
+		errno = saved;
 		return 0;
+	}
 	n = read(fd, buf, sizeof buf);
 	close(fd);
+	errno = saved;
 	for (ssize_t i = 0; i < n && buf[i] >= '0' && buf[i] <= '9'; i++)
 		size = size * 10 + (size_t)(buf[i] - '0');
 	return size;
@@ -79,7 +83,10 @@ bump__os_huge_page_size(void)
 void
 bump__os_hugepage_hint(void *p, size_t size)
 {
+	int saved = errno;	/* a kernel without THP says EINVAL */
+
 	(void)madvise(p, size, MADV_HUGEPAGE);
+	errno = saved;
 }
 #else
 size_t
@@ -167,6 +174,40 @@ bump__os_release(void *p, size_t size)
 	(void)munmap(p, size);
 }
 
+int
+bump__os_purge(void *p, size_t size)
+{
+#if defined(__linux__) && defined(HAVE_MADV_DONTNEED)
+	/* Linux zero-fills private anonymous pages dropped this way. */
+	return madvise(p, size, MADV_DONTNEED);
+#else
+	/* Elsewhere MADV_DONTNEED may keep the data: map fresh pages over it. */
+	void *q = mmap(p, size, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0);
+
+	return q == MAP_FAILED ? -1 : 0;
+#endif
+}
+
+int
+bump__os_atfork(void (*prepare)(void), void (*parent)(void),
+    void (*child)(void))
+{
+	int err = pthread_atfork(prepare, parent, child);
+
+	if (err != 0) {
+		errno = err;
+		return -1;
+	}
+	return 0;
+}
+
+void
+bump__os_yield(void)
+{
+	(void)sched_yield();
+}
+
 void *
 bump__os_remap(void *p, size_t old_size, size_t new_size)
 {
@@ -236,10 +277,4 @@ bump__os_now_ms(void)
 		return 0;
 	return (unsigned long long)ts.tv_sec * 1000u +
 	    (unsigned long long)ts.tv_nsec / 1000000u;
-}
-
-void
-bump__os_yield(void)
-{
-	(void)sched_yield();
 }

@@ -137,6 +137,32 @@ bump__os_release(void *p, size_t size)
 	(void)VirtualFree(p, 0, MEM_RELEASE);
 }
 
+/* Decommitting drops the pages; committing again gives zero pages. */
+int
+bump__os_purge(void *p, size_t size)
+{
+	if (bump__os_decommit(p, size) != 0)
+		return -1;
+	return bump__os_commit(p, size);
+}
+
+/* Windows has no fork. */
+int
+bump__os_atfork(void (*prepare)(void), void (*parent)(void),
+    void (*child)(void))
+{
+	(void)prepare;
+	(void)parent;
+	(void)child;
+	return 0;
+}
+
+void
+bump__os_yield(void)
+{
+	(void)SwitchToThread();
+}
+
 /* The malloc replacement is not built for Windows: what it needs from the
  * OS is declared for every OS, and answered here as simply as possible. */
 void *
@@ -196,10 +222,4 @@ unsigned long long
 bump__os_now_ms(void)
 {
 	return (unsigned long long)GetTickCount64();
-}
-
-void
-bump__os_yield(void)
-{
-	(void)SwitchToThread();
 }
