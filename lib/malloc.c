@@ -20,6 +20,65 @@
 #include "malloc_internal.h"
 #include "os.h"
 
+/* Hand out a block from a recycle list; zero_bytes of it cleared. */
+static inline void *
+take_listed(struct thread *t, struct node *n, size_t zero_bytes)
+{
+	struct hdr *h = header_of(n);
+
+	list_unlink(t, h);
+	chunk_of(n)->live++;
+	t->counts.mallocs++;
+	t->counts.bytes_allocated += h->size;
+	t->counts.recycled++;
+	t->counts.bytes_reclaimed += h->size;
+	if (zero_bytes != 0)
+		memset(n, 0, zero_bytes);
+	return n;
+}
+
+/* A block of t's chunk c is free (t's thread, or whoever holds t). */
+static inline void
+free_local(struct thread *t, struct chunk *c, struct hdr *h)
+{
+	if (bump__g.config.free_policy == FREE_NONE)
+		return;
+	c->live--;
+	if (h == t->last) {
+		/* The common case inline: the block below is still live. */
+		uint32_t back = h->link & LINK_MASK;
+		struct hdr *below = (struct hdr *)(void *)((char *)h - back);
+
+		if (back != 0 && !(below->link & F_FREED)) {
+			t->clean = max_ptr(t->clean, t->top);
+			t->counts.bytes_reclaimed += h->size;
+			t->top = (char *)(below + 1) + below->size;
+			t->last = below;
+			return;
+		}
+		bump__roll_back(t, h);
+		return;
+	}
+	h->link |= F_FREED;
+	if (bump__g.config.free_policy == FREE_RECYCLE)
+		list_push(t, h);
+	if (c->live == 0 && c != t->chunk)
+		bump__release_chunk(t, c);
+}
+
+/* The same, for the other files. */
+void *
+bump__take_listed(struct thread *t, struct node *n, size_t zero_bytes)
+{
+	return take_listed(t, n, zero_bytes);
+}
+
+void
+bump__free_local(struct thread *t, struct chunk *c, struct hdr *h)
+{
+	free_local(t, c, h);
+}
+
 static inline void *
 alloc(size_t n)
 {
@@ -32,7 +91,7 @@ alloc(size_t n)
 		if (bump__g.config.free_policy == FREE_RECYCLE) {
 			struct node *listed = t->lists[class_ceil(b)];
 			if (listed != NULL)
-				return bump__take_listed(t, listed, 0);
+				return take_listed(t, listed, 0);
 		}
 		if (likely(b <= (size_t)(t->limit - top))) {
 			struct hdr *h = (struct hdr *)(void *)top;
@@ -65,7 +124,7 @@ free_small(void *p)
 	}
 	t->counts.frees++;
 	t->counts.bytes_freed += h->size;
-	bump__free_local(t, c, h);
+	free_local(t, c, h);
 }
 
 /* Pointers outside the chunks: large blocks, else the C library's. */

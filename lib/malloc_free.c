@@ -15,71 +15,13 @@
 
 #include "malloc_internal.h"
 
-/* Largest class whose every request fits in a block of b bytes. */
-static unsigned
-class_floor(size_t b)
-{
-	unsigned k, j;
-
-	if (b <= 1024)
-		return (unsigned)(b / 16);
-	k = log2_floor(b);
-	j = (unsigned)((b - ((size_t)1 << k)) >> (k - 2));
-	return j == 0 ? 64 + (k - 10) * 4 : 65 + (k - 10) * 4 + (j - 1);
-}
-
-static void
-list_push(struct thread *t, struct hdr *h)
-{
-	struct node *n = (struct node *)(void *)(h + 1);
-	struct node **head = &t->lists[class_floor(h->size + 8)];
-
-	n->prev = NULL;
-	n->next = *head;
-	if (n->next != NULL)
-		n->next->prev = n;
-	*head = n;
-	h->link |= F_LISTED;
-}
-
-static void
-list_unlink(struct thread *t, struct hdr *h)
-{
-	struct node *n = (struct node *)(void *)(h + 1);
-
-	if (n->prev != NULL)
-		n->prev->next = n->next;
-	else
-		t->lists[class_floor(h->size + 8)] = n->next;
-	if (n->next != NULL)
-		n->next->prev = n->prev;
-	h->link &= ~(F_FREED | F_LISTED);
-}
-
-/* Hand out a block from a recycle list; zero_bytes of it cleared. */
-void *
-bump__take_listed(struct thread *t, struct node *n, size_t zero_bytes)
-{
-	struct hdr *h = header_of(n);
-
-	list_unlink(t, h);
-	chunk_of(n)->live++;
-	t->counts.mallocs++;
-	t->counts.bytes_allocated += h->size;
-	t->counts.recycled++;
-	t->counts.bytes_reclaimed += h->size;
-	if (zero_bytes != 0)
-		memset(n, 0, zero_bytes);
-	return n;
-}
-
 /*
  * h, the newest block, goes: lower the top to the end of the block below,
  * and go on while that one was freed too.  An emptied chunk hands over to
  * the chunk before it, whose newest blocks may also be waiting.
  */
-static void
-roll_back(struct thread *t, struct hdr *h)
+void
+bump__roll_back(struct thread *t, struct hdr *h)
 {
 	t->clean = max_ptr(t->clean, t->top);
 	for (;;) {
@@ -140,24 +82,6 @@ bump__release_chunk(struct thread *t, struct chunk *c)
 	if (c->prev != NULL)
 		c->prev->next = c->next;
 	bump__give_chunk(t, c);
-}
-
-/* A block of t's chunk c is free (t's thread, or whoever holds t). */
-void
-bump__free_local(struct thread *t, struct chunk *c, struct hdr *h)
-{
-	if (bump__g.config.free_policy == FREE_NONE)
-		return;
-	c->live--;
-	if (h == t->last) {
-		roll_back(t, h);
-		return;
-	}
-	h->link |= F_FREED;
-	if (bump__g.config.free_policy == FREE_RECYCLE)
-		list_push(t, h);
-	if (c->live == 0 && c != t->chunk)
-		bump__release_chunk(t, c);
 }
 
 /* Blocks other threads freed, freed now by their owner. */

@@ -203,6 +203,47 @@ header_of(const void *p)
 	return (struct hdr *)p - 1;
 }
 
+/* Largest class whose every request fits in a block of b bytes. */
+static inline unsigned
+class_floor(size_t b)
+{
+	unsigned k, j;
+
+	if (b <= 1024)
+		return (unsigned)(b / 16);
+	k = log2_floor(b);
+	j = (unsigned)((b - ((size_t)1 << k)) >> (k - 2));
+	return j == 0 ? 64 + (k - 10) * 4 : 65 + (k - 10) * 4 + (j - 1);
+}
+
+static inline void
+list_push(struct thread *t, struct hdr *h)
+{
+	struct node *n = (struct node *)(void *)(h + 1);
+	struct node **head = &t->lists[class_floor(h->size + 8)];
+
+	n->prev = NULL;
+	n->next = *head;
+	if (n->next != NULL)
+		n->next->prev = n;
+	*head = n;
+	h->link |= F_LISTED;
+}
+
+static inline void
+list_unlink(struct thread *t, struct hdr *h)
+{
+	struct node *n = (struct node *)(void *)(h + 1);
+
+	if (n->prev != NULL)
+		n->prev->next = n->next;
+	else
+		t->lists[class_floor(h->size + 8)] = n->next;
+	if (n->next != NULL)
+		n->next->prev = n->prev;
+	h->link &= ~(F_FREED | F_LISTED);
+}
+
 static inline char *
 max_ptr(char *a, char *b)
 {
@@ -222,6 +263,10 @@ raise_peak(size_t *peak, size_t value)
 
 /* ---- Across the files ------------------------------------------------- */
 
+/* malloc.c: the inline paths, for the other files */
+void bump__free_local(struct thread *t, struct chunk *c, struct hdr *h);
+void *bump__take_listed(struct thread *t, struct node *n, size_t zero_bytes);
+
 /* malloc_thread.c */
 int bump__init_global(void);	/* 0 ready, -1 inside start-up */
 int bump__ready(void);
@@ -238,10 +283,10 @@ void bump__unlock(int *lock);
 extern int bump__orphans_lock;
 
 /* malloc_free.c */
-void bump__free_local(struct thread *t, struct chunk *c, struct hdr *h);
+void bump__roll_back(struct thread *t, struct hdr *h);
 void bump__free_remote(struct thread *t, struct chunk *c, struct hdr *h);
 void bump__drain_remote(struct thread *t);
-void *bump__take_listed(struct thread *t, struct node *n, size_t zero_bytes);
+
 void bump__release_chunk(struct thread *t, struct chunk *c);
 void bump__give_chunk(struct thread *t, struct chunk *c);
 
