@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "workload.h"
+
 enum { THREADS = 4, SLOTS = 4000, OPS = 50000 };
 
 static char **tables[THREADS];
@@ -31,12 +33,9 @@ work(void *arg)
 			int slot = (int)((x >> 8) % SLOTS);
 			size_t n = 16 + (x >> 12) % 985;
 
-			x = x * 1103515245u + 12345u;
+			lcg(&x);
 			free(table[slot]);
-			if ((table[slot] = malloc(n)) == NULL)
-				exit(1);
-			table[slot][0] = (char)n;
-			table[slot][n - 1] = (char)i;
+			table[slot] = block(n, (int)n);
 			sum += (unsigned char)table[slot][0];
 		}
 		pthread_barrier_wait(&barrier);
@@ -47,23 +46,14 @@ work(void *arg)
 int
 main(int argc, char **argv)
 {
-	pthread_t t[THREADS];
-	unsigned long sum = 0;
+	unsigned long sum;
 
 	rounds = argc > 1 ? atol(argv[1]) : 40;
 	pthread_barrier_init(&barrier, NULL, THREADS);
 	for (int i = 0; i < THREADS; i++)
 		if ((tables[i] = calloc(SLOTS, sizeof(char *))) == NULL)
 			return 1;
-	for (long i = 0; i < THREADS; i++)
-		if (pthread_create(&t[i], NULL, work, (void *)i) != 0)
-			return 1;
-	for (int i = 0; i < THREADS; i++) {
-		void *r;
-
-		pthread_join(t[i], &r);
-		sum += (unsigned long)r;
-	}
+	sum = run_threads(THREADS, work);
 	for (int i = 0; i < THREADS; i++) {
 		for (int j = 0; j < SLOTS; j++)
 			free(tables[i][j]);

@@ -1,6 +1,6 @@
 /*
  * prodcons.c - producer/consumer: two pairs of threads; each producer
- * mallocs small messages (16..256 bytes) and hands them through a ring to
+ * mallocs small messages (16..255 bytes) and hands them through a ring to
  * its consumer, which reads and frees them.  Every free is a cross-thread
  * free; a few thousand messages are live at a time.
  * Usage: prodcons [messages per pair]   (default 5000000)
@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "workload.h"
 
 enum { PAIRS = 2, RING = 4096 };
 
@@ -28,13 +30,9 @@ produce(void *arg)
 	unsigned x = 12345;
 
 	for (long i = 0; i < q->count; i++) {
-		size_t n = 16 + (x >> 8) % 241;
-		unsigned char *m;
+		size_t n = 16 + (lcg(&x) >> 8) % 240;	/* n < 256: m[0] is n */
+		unsigned char *m = (unsigned char *)block(n, (int)n);
 
-		x = x * 1103515245u + 12345u;
-		if ((m = malloc(n)) == NULL)
-			exit(1);
-		memset(m, (int)n, n);
 		while ((size_t)i - __atomic_load_n(&q->tail, __ATOMIC_ACQUIRE) >= RING)
 			sched_yield();
 		q->ring[i % RING] = m;

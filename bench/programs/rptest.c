@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "workload.h"
+
 enum { THREADS = 4, WORKING = 8192, EXCHANGE = 1024 };
 
 static void *exchange[EXCHANGE];
@@ -21,8 +23,7 @@ random_size(unsigned *x)
 {
 	unsigned r;
 
-	*x = *x * 1103515245u + 12345u;
-	r = *x >> 8;
+	r = lcg(x) >> 8;
 	switch (r & 15) {
 	case 0:
 		return 4096 + (r >> 4) % 61440;		/* the tail, to 64 KiB */
@@ -43,14 +44,9 @@ work(void *arg)
 	for (long i = 0; i < ops; i++) {
 		unsigned slot;
 		size_t n = random_size(&x);
-		char *p = malloc(n);
+		char *p = block(n, (int)n);
 
-		if (p == NULL)
-			exit(1);
-		p[0] = (char)n;
-		p[n - 1] = (char)i;
-		x = x * 1103515245u + 12345u;
-		slot = (x >> 8) % WORKING;
+		slot = (lcg(&x) >> 8) % WORKING;
 		if (set[slot] != NULL) {
 			void *old = set[slot];
 
@@ -71,19 +67,10 @@ work(void *arg)
 int
 main(int argc, char **argv)
 {
-	pthread_t t[THREADS];
-	unsigned long sum = 0;
+	unsigned long sum;
 
 	ops = argc > 1 ? atol(argv[1]) : 2000000;
-	for (long i = 0; i < THREADS; i++)
-		if (pthread_create(&t[i], NULL, work, (void *)i) != 0)
-			return 1;
-	for (int i = 0; i < THREADS; i++) {
-		void *r;
-
-		pthread_join(t[i], &r);
-		sum += (unsigned long)r;
-	}
+	sum = run_threads(THREADS, work);
 	for (int i = 0; i < EXCHANGE; i++)
 		free(exchange[i]);
 	printf("%lu\n", sum);

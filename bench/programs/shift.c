@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "workload.h"
+
 enum { THREADS = 2, LIVE = 10000, PER_PHASE = 250000 };
 
 static long phases;
@@ -30,12 +32,10 @@ work(void *arg)
 			size_t n;
 			int slot;
 
-			x = x * 1103515245u + 12345u;
-			slot = (int)((x >> 8) % LIVE);
+			slot = (int)((lcg(&x) >> 8) % LIVE);
 			n = base / 2 + (x >> 20) % base;
 			free(live[slot]);
-			if ((live[slot] = malloc(n)) == NULL)
-				exit(1);
+			live[slot] = block(n, (int)i);
 			memset(live[slot], (int)i, n < 64 ? n : 64);
 			sum += (unsigned char)live[slot][0];
 		}
@@ -48,19 +48,10 @@ work(void *arg)
 int
 main(int argc, char **argv)
 {
-	pthread_t t[THREADS];
-	unsigned long sum = 0;
+	unsigned long sum;
 
 	phases = argc > 1 ? atol(argv[1]) : 24;
-	for (long i = 0; i < THREADS; i++)
-		if (pthread_create(&t[i], NULL, work, (void *)i) != 0)
-			return 1;
-	for (int i = 0; i < THREADS; i++) {
-		void *r;
-
-		pthread_join(t[i], &r);
-		sum += (unsigned long)r;
-	}
+	sum = run_threads(THREADS, work);
 	printf("%lu\n", sum);
 	return 0;
 }
