@@ -194,7 +194,7 @@ resize(void *p, size_t n)
 		if (t != NULL && h == t->last && n <= bump__g.small_max) {
 			size_t b = block_size(n);
 
-			if (b - 8 <= (size_t)(t->limit - (char *)p)) {
+			if (b - 8 <= (size_t)(chunk_end(t) - (char *)p)) {
 				t->clean = max_ptr(t->clean, t->top);
 				t->counts.reallocs_in_place++;
 				t->counts.bytes_allocated += b - 8;
@@ -202,6 +202,7 @@ resize(void *p, size_t n)
 				t->counts.bytes_reclaimed += old;
 				h->size = (uint32_t)(b - 8);
 				t->top = (char *)h + b;
+				t->limit = max_ptr(t->limit, t->top);
 				return p;
 			}
 		}

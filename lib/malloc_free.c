@@ -50,10 +50,19 @@ bump__roll_back(struct thread *t, struct hdr *h)
 	}
 }
 
-/* Keep one emptied chunk for the next overflow; the rest go back. */
+/*
+ * Keep one emptied chunk for the next overflow; the rest go back to the
+ * pool.  The pool keeps what it is given committed (up to 32 MiB, its own
+ * bound); past POOL_KEEP of it the malloc replacement has it purged, so
+ * that memory the program freed shows as freed.
+ */
+#define POOL_KEEP ((size_t)8 << 20)
+
 void
 bump__give_chunk(struct thread *t, struct chunk *c)
 {
+	size_t in_use, cached;
+
 	if (t->spare == NULL && !t->orphaned) {
 		t->spare = c;
 		return;
@@ -61,6 +70,9 @@ bump__give_chunk(struct thread *t, struct chunk *c)
 	__atomic_sub_fetch(&bump__chunks_held, bump__g.chunk_size,
 	    __ATOMIC_RELAXED);
 	bump__chunk_put(&bump__pool, c, bump__g.chunk_shift);
+	bump__chunks_usage(&bump__pool, &in_use, &cached);
+	if (cached > POOL_KEEP)
+		(void)bump__chunks_purge(&bump__pool);
 }
 
 /* c, not the current chunk, has no live block left: it goes whole. */

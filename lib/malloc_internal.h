@@ -40,6 +40,9 @@
 # define LARGE_THRESHOLD ((size_t)256 << 10)	/* measured, see the man page */
 #endif
 #define NCLASS 112
+/* The fast path hands out at most this much before the slow path looks at
+ * the blocks other threads freed, so that they are reused soon. */
+#define DRAIN_EVERY ((size_t)64 << 10)
 _Static_assert(CHUNK_SHIFT_MIN >= BUMP_CHUNK_MIN_SHIFT &&
     CHUNK_SHIFT_MAX <= BUMP_CHUNK_MAX_SHIFT, "chunks the chunk layer serves");
 
@@ -100,7 +103,8 @@ struct chunk {
 };
 
 struct thread {
-	char *top, *limit;	/* free space of the current chunk */
+	char *top;		/* free space of the current chunk: top to limit, */
+	char *limit;		/* at most DRAIN_EVERY of it (see below) */
 	struct hdr *last;	/* newest block there, NULL if none */
 	char *clean;		/* above max(clean, top) nothing was handed out */
 	struct chunk *chunk;	/* current, the newest of the thread's chunks */
@@ -248,6 +252,12 @@ static inline char *
 max_ptr(char *a, char *b)
 {
 	return a > b ? a : b;
+}
+
+static inline char *
+chunk_end(const struct thread *t)
+{
+	return (char *)t->chunk + bump__g.chunk_size;
 }
 
 /* Raise *peak to value if it is higher. */

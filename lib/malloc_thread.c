@@ -182,6 +182,16 @@ new_chunk(void)
 	return c;
 }
 
+/* Let the fast path hand out up to DRAIN_EVERY more bytes. */
+static void
+set_limit(struct thread *t)
+{
+	char *end = chunk_end(t);
+
+	t->limit = (size_t)(end - t->top) > DRAIN_EVERY ?
+	    t->top + DRAIN_EVERY : end;
+}
+
 static void
 save_chunk(struct thread *t)
 {
@@ -199,7 +209,7 @@ enter_chunk(struct thread *t, struct chunk *c)
 	t->top = c->top;
 	t->clean = c->clean;
 	t->last = c->last;
-	t->limit = (char *)c + bump__g.chunk_size;
+	set_limit(t);
 }
 
 static int
@@ -403,8 +413,8 @@ bump(struct thread *t, size_t n, size_t b, size_t align, int zero)
 	char *user = (char *)round_up((uintptr_t)top + 8, align);
 	struct hdr *h = header_of(user);
 
-	if (t->chunk == NULL || user > t->limit ||
-	    b - 8 > (size_t)(t->limit - user))
+	if (t->chunk == NULL || user > chunk_end(t) ||
+	    b - 8 > (size_t)(chunk_end(t) - user))
 		return NULL;
 	if (zero) {
 		char *dirty = max_ptr(t->clean, top);
@@ -419,6 +429,7 @@ bump(struct thread *t, size_t n, size_t b, size_t align, int zero)
 	t->chunk->live++;
 	t->counts.mallocs++;
 	t->counts.bytes_allocated += b - 8;
+	set_limit(t);
 	return user;
 }
 
@@ -458,13 +469,10 @@ bump__alloc_slow(size_t n, size_t align, int zero)
 		return p;
 	}
 	b = block_size(n);
+	if (LOAD(&t->remote) != NULL)
+		bump__drain_remote(t);
 	if ((p = small(t, n, b, align, zero)) != NULL)
 		return p;
-	if (LOAD(&t->remote) != NULL) {
-		bump__drain_remote(t);
-		if ((p = small(t, n, b, align, zero)) != NULL)
-			return p;
-	}
 	if (push_chunk(t) == 0 && (p = bump(t, n, b, align, zero)) != NULL)
 		return p;
 	return bump__exhausted(n, align, zero);
