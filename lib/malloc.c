@@ -22,11 +22,11 @@
 
 /* Hand out a block from a recycle list; zero_bytes of it cleared. */
 static inline void *
-take_listed(struct thread *t, struct node *n, size_t zero_bytes)
+take_listed(struct thread *t, struct node *n, unsigned c, size_t zero_bytes)
 {
 	struct hdr *h = header_of(n);
 
-	list_unlink(t, h);
+	list_pop(t, n, c);
 	chunk_of(n)->live++;
 	t->counts.mallocs++;
 	t->counts.bytes_allocated += h->size;
@@ -68,9 +68,10 @@ free_local(struct thread *t, struct chunk *c, struct hdr *h)
 
 /* The same, for the other files. */
 void *
-bump__take_listed(struct thread *t, struct node *n, size_t zero_bytes)
+bump__take_listed(struct thread *t, struct node *n, unsigned c,
+    size_t zero_bytes)
 {
-	return take_listed(t, n, zero_bytes);
+	return take_listed(t, n, c, zero_bytes);
 }
 
 void
@@ -89,9 +90,10 @@ alloc(size_t n)
 		char *top = t->top;
 
 		if (bump__g.config.free_policy == FREE_RECYCLE) {
-			struct node *listed = t->lists[class_ceil(b)];
+			unsigned c = class_ceil(b);
+			struct node *listed = t->lists[c];
 			if (listed != NULL)
-				return take_listed(t, listed, 0);
+				return take_listed(t, listed, c, 0);
 		}
 		if (likely(b <= (size_t)(t->limit - top))) {
 			struct hdr *h = (struct hdr *)(void *)top;
@@ -127,8 +129,9 @@ free_small(void *p)
 	free_local(t, c, h);
 }
 
-/* Pointers outside the chunks: large blocks, else the C library's. */
-static void
+/* Pointers outside the chunks: large blocks, else the C library's.  Out
+ * of line, so that free's fast path saves no register. */
+static __attribute__((noinline)) void
 free_other(void *p)
 {
 	int saved = errno;

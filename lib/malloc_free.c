@@ -123,7 +123,13 @@ bump__free_remote(struct thread *t, struct chunk *c, struct hdr *h)
 	struct thread *owner = c->owner;
 	void **link = (void **)(void *)(h + 1), *head;
 
-	bump__count_free(t, h->size, 0, 1);
+	if (likely(t != NULL)) {
+		t->counts.frees++;
+		t->counts.bytes_freed += h->size;
+		t->counts.remote_frees++;
+	} else {
+		bump__count_free(NULL, h->size, 0, 1);
+	}
 	if (bump__g.config.free_policy == FREE_NONE)
 		return;
 	if (LOAD(&owner->orphaned) && bump__try_lock(&bump__orphans_lock)) {

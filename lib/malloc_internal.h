@@ -111,12 +111,14 @@ struct thread {
 	struct chunk *spare;	/* an emptied chunk, for the next overflow */
 	struct thread *next;	/* all threads, for the statistics */
 	struct thread *next_orphan;
-	int orphaned;		/* its thread exited; nobody adopted it yet */
 	struct bump_counts counts;
 	struct node *lists[NCLASS];
-	/* Blocks other threads freed, linked through their first word; on a
-	 * line of its own so that their pushes do not slow the owner. */
+	/* What other threads read and write on every free of the owner's
+	 * blocks, on a line of its own so that they do not slow the owner:
+	 * the blocks they freed, linked through their first word, and
+	 * whether the owner's thread has exited (nobody adopted it yet). */
 	_Alignas(64) void *remote;
+	int orphaned;
 };
 
 struct bump_global {
@@ -234,6 +236,18 @@ list_push(struct thread *t, struct hdr *h)
 	h->link |= F_LISTED;
 }
 
+/* The head of a recycle list, taken off it. */
+static inline void
+list_pop(struct thread *t, struct node *n, unsigned c)
+{
+	struct hdr *h = (struct hdr *)(void *)n - 1;
+
+	t->lists[c] = n->next;
+	if (n->next != NULL)
+		n->next->prev = NULL;
+	h->link &= ~(F_FREED | F_LISTED);
+}
+
 static inline void
 list_unlink(struct thread *t, struct hdr *h)
 {
@@ -275,7 +289,8 @@ raise_peak(size_t *peak, size_t value)
 
 /* malloc.c: the inline paths, for the other files */
 void bump__free_local(struct thread *t, struct chunk *c, struct hdr *h);
-void *bump__take_listed(struct thread *t, struct node *n, size_t zero_bytes);
+void *bump__take_listed(struct thread *t, struct node *n, unsigned c,
+    size_t zero_bytes);
 
 /* malloc_thread.c */
 int bump__init_global(void);	/* 0 ready, -1 inside start-up */

@@ -437,9 +437,10 @@ static void *
 small(struct thread *t, size_t n, size_t b, size_t align, int zero)
 {
 	if (align == 16 && bump__g.config.free_policy == FREE_RECYCLE) {
-		struct node *listed = t->lists[class_ceil(b)];
+		unsigned c = class_ceil(b);
+		struct node *listed = t->lists[c];
 		if (listed != NULL)
-			return bump__take_listed(t, listed, zero ? n : 0);
+			return bump__take_listed(t, listed, c, zero ? n : 0);
 	}
 	return bump(t, n, b, align, zero);
 }
