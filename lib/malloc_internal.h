@@ -322,6 +322,7 @@ size_t bump__large_size(const void *p);	/* 0: not a large block */
 int bump__large_free(void *p);		/* 0 freed, -1 not ours */
 void *bump__large_resize(void *p, size_t n);	/* NULL: move by copy */
 size_t bump__large_trim(int all);
+void bump__large_lock(int take);
 void bump__large_usage(size_t *live, size_t *peak, size_t *cached);
 int bump__within_reserve(size_t more);
 extern size_t bump__chunks_held, bump__chunks_peak;

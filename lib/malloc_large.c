@@ -188,6 +188,17 @@ cache_put(char *p, size_t len)
 	bump__unlock(&cache_lock);
 }
 
+/* Around fork(): the child gets the cache whole (see malloc_thread.c). */
+void
+bump__large_lock(int take)
+{
+	if (!take)
+		bump__unlock(&cache_lock);
+	else
+		while (!bump__try_lock(&cache_lock))
+			bump__os_yield();
+}
+
 /* Unmap cached blocks unused for CACHE_AGE_MS (all of them if all). */
 size_t
 bump__large_trim(int all)

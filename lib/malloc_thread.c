@@ -6,8 +6,8 @@
  * A thread's state comes from a reservation of its own (so chunks can go
  * back whole); a thread that exits leaves its state, chunks and lists to
  * the next new thread, after giving back the chunks it emptied.  The
- * orphans' lock is never waited for (fork() at any moment is safe): who
- * finds it taken does without.
+ * orphans' lock is never waited for, except by fork(): who finds it taken
+ * does without.
  */
 #include <config.h>
 
@@ -55,6 +55,27 @@ bump__unlock(int *lock)
 /* ---- Start-up ---------------------------------------------------------- */
 
 static void thread_exit(void *state);
+
+/*
+ * Around fork() the library's two locks are taken (their holders keep
+ * them for a few instructions and never wait), so that the child finds
+ * the orphans and the large-block cache whole; the chunk layer does the
+ * same for its own.  Elsewhere the locks are only ever tried.
+ */
+static void
+before_fork(void)
+{
+	while (!bump__try_lock(&bump__orphans_lock))
+		bump__os_yield();
+	bump__large_lock(1);
+}
+
+static void
+after_fork(void)
+{
+	bump__large_lock(0);
+	bump__unlock(&bump__orphans_lock);
+}
 
 static void
 choose_geometry(size_t reserve)
@@ -114,6 +135,7 @@ bump__init_global(void)
 		choose_geometry(bump__g.config.reserve);
 		init_heap();
 		have_exit_key = bump__os_thread_exit_key(thread_exit) == 0;
+		(void)bump__os_atfork(before_fork, after_fork, after_fork);
 		in_init = 0;
 		errno = saved;
 		STORE(&init_state, 2);
