@@ -41,7 +41,9 @@ take_listed(struct thread *t, struct node *n, unsigned c, size_t zero_bytes)
 static inline void
 free_local(struct thread *t, struct chunk *c, struct hdr *h)
 {
-	if (bump__g.config.free_policy == FREE_NONE)
+	enum bump_free_policy policy = bump__g.config.free_policy;
+
+	if (policy == FREE_NONE)
 		return;
 	c->live--;
 	if (h == t->last) {
@@ -60,7 +62,7 @@ free_local(struct thread *t, struct chunk *c, struct hdr *h)
 		return;
 	}
 	h->link |= F_FREED;
-	if (bump__g.config.free_policy == FREE_RECYCLE)
+	if (policy == FREE_RECYCLE)
 		list_push(t, h);
 	if (c->live == 0 && c != t->chunk)
 		bump__release_chunk(t, c);

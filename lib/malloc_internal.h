@@ -124,6 +124,7 @@ struct thread {
 struct bump_global {
 	size_t small_max;	/* larger requests are large blocks */
 	size_t chunk_size;
+	uintptr_t chunk_mask;	/* ~(chunk_size - 1) */
 	unsigned chunk_shift;
 	/* Where chunks were handed out: lowest and highest end, each >> 16,
 	 * in one word so that no reader sees half an update. */
@@ -200,7 +201,7 @@ in_region(const void *p)
 static inline struct chunk *
 chunk_of(const void *p)
 {
-	return (struct chunk *)((uintptr_t)p & ~(uintptr_t)(bump__g.chunk_size - 1));
+	return (struct chunk *)((uintptr_t)p & bump__g.chunk_mask);
 }
 
 static inline struct hdr *

@@ -87,6 +87,7 @@ choose_geometry(size_t reserve)
 		shift--;
 	bump__g.chunk_shift = shift;
 	bump__g.chunk_size = (size_t)1 << shift;
+	bump__g.chunk_mask = ~(uintptr_t)(bump__g.chunk_size - 1);
 	bump__g.small_max = bump__g.chunk_size / 4 < LARGE_THRESHOLD ?
 	    bump__g.chunk_size / 4 : LARGE_THRESHOLD;
 	bump__g.small_max -= 16;  /* so that block_size stays below the threshold */
