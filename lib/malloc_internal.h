@@ -1,8 +1,10 @@
 /*
  * malloc_internal.h - internals shared by the files of libbump_alloc_malloc.
  *
- *   malloc.c         the exported names and the inline fast paths
- *   malloc_free.c    free: roll back, recycle lists, frees from other threads
+ *   malloc.c         the exported names and the inline fast paths (bump,
+ *                    recycle, free of a block of the thread's own)
+ *   malloc_free.c    roll back, chunks that go back whole, frees from
+ *                    other threads
  *   malloc_thread.c  start-up, the slow path, thread states and their chunks
  *   malloc_large.c   blocks with pages of their own, and their cache
  *   malloc_env.c     settings, messages, the report, the statistics
@@ -120,6 +122,14 @@ struct thread {
 	_Alignas(64) void *remote;
 	int orphaned;
 };
+
+/* A freed block holds a list node; the owner's line is not the one the
+ * owner writes; other threads' line of a thread state is its own. */
+_Static_assert(sizeof(struct hdr) + sizeof(struct node) <= 32,
+    "the smallest block holds a list node");
+_Static_assert(offsetof(struct chunk, live) == 64, "owner alone on its line");
+_Static_assert(offsetof(struct thread, remote) % 64 == 0 &&
+    sizeof(struct thread) % 64 == 0, "remote frees on a line of their own");
 
 struct bump_global {
 	size_t small_max;	/* larger requests are large blocks */
