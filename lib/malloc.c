@@ -225,8 +225,18 @@ resize(void *p, size_t n)
 			return q;
 		return move_block(p, old, n);
 	}
-	if (bump__g.libc.realloc != NULL)
-		return bump__g.libc.realloc(p, n);
+	if (bump__g.libc.realloc != NULL) {
+		/* The C library's block: counted as freed and allocated again,
+		 * so that the bytes freed never exceed the bytes allocated. */
+		size_t before = bump__g.libc.usable_size(p);
+		void *q = bump__g.libc.realloc(p, n);
+
+		if (q != NULL && (t != NULL || (t = bump__thread()) != NULL)) {
+			t->counts.bytes_freed += before;
+			t->counts.bytes_allocated += bump__g.libc.usable_size(q);
+		}
+		return q;
+	}
 	errno = ENOMEM;
 	return NULL;
 }
