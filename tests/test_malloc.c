@@ -998,6 +998,29 @@ scenario_cycle(void)
 	return 0;
 }
 
+/* Past a 4 MiB reserve, then the C library's blocks grown and freed: the
+ * bytes freed must still not exceed the bytes allocated. */
+static int
+scenario_fallback_realloc(void)
+{
+	enum { N = 200 };
+	static char *blocks[N];
+	struct bump_malloc_stats st;
+
+	for (int i = 0; i < N; i++)
+		if ((blocks[i] = malloc(50 * KiB)) == NULL)
+			return 1;
+	for (int i = N - 20; i < N; i++)	/* the C library's by now */
+		if ((blocks[i] = realloc(blocks[i], 3 * MiB)) == NULL)
+			return 2;
+	for (int i = 0; i < N; i++)
+		free(blocks[i]);
+	bump_malloc_stats(&st);
+	printf("fallbacks %s, freed %s allocated\n", st.fallbacks > 0 ? "yes" : "no",
+	    st.bytes_freed <= st.bytes_allocated ? "<=" : ">");
+	return 0;
+}
+
 static int
 scenario_malloc_stats(void)
 {
@@ -1035,6 +1058,8 @@ run_scenario(const char *name)
 		return scenario_cycle();
 	if (strcmp(name, "malloc_stats") == 0)
 		return scenario_malloc_stats();
+	if (strcmp(name, "fallback_realloc") == 0)
+		return scenario_fallback_realloc();
 	if (strcmp(name, "policy") == 0)
 		return scenario_policy();
 	return 99;
@@ -1342,6 +1367,16 @@ START_TEST(stats_at_any_time)
 }
 END_TEST
 
+START_TEST(fallback_frees_counted_once)
+{
+	struct child c;
+
+	run_child(&c, "fallback_realloc", "BUMP_ALLOC_SIZE", "4M", (char *)NULL);
+	assert_child_ok(&c);
+	ck_assert_str_eq(c.out, "fallbacks yes, freed <= allocated\n");
+}
+END_TEST
+
 START_TEST(malloc_stats_prints_ours)
 {
 	struct child c;
@@ -1401,6 +1436,7 @@ malloc_suite(void)
 	tcase_add_test(tc, exited_threads_leave_their_chunks);
 	tcase_add_test(tc, reserve_below_one_chunk);
 	tcase_add_test(tc, malloc_stats_prints_ours);
+	tcase_add_test(tc, fallback_frees_counted_once);
 	suite_add_tcase(s, tc);
 	return s;
 }
