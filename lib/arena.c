@@ -420,6 +420,73 @@ drop_block(bump_t *b, unsigned i)
 }
 
 /*
+ * The last destroyed arena's own reservation waits here for the next
+ * arena of the same cap and page kind: BUMP_THREADSAFE arenas have one
+ * each, and a loop creating and destroying them then reuses warm pages
+ * instead of paying mmap, munmap and a page fault per page per round.
+ * Only its first SPARE_KEEP bytes stay committed.
+ */
+#define SPARE_KEEP ((size_t)256 << 10)
+static struct {
+	int state;		/* 0 empty, 1 busy, 2 holds a region */
+	void *mapping;
+	size_t mapping_size, cap;
+	char *region, *commit;
+	int huge;
+} spare;
+
+static int
+take_spare(bump_t *b, int huge)
+{
+	int full = 2;
+
+	if (!__atomic_compare_exchange_n(&spare.state, &full, 1, 0,
+	    __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+		return 0;
+	if (spare.cap != b->cap || spare.huge != huge) {
+		bump__os_release(spare.mapping, spare.mapping_size);
+		__atomic_store_n(&spare.state, 0, __ATOMIC_RELEASE);
+		return 0;
+	}
+	b->mapping = spare.mapping;
+	b->mapping_size = spare.mapping_size;
+	b->region = spare.region;
+	b->region_commit = spare.commit;
+	__atomic_store_n(&spare.state, 0, __ATOMIC_RELEASE);
+	return 1;
+}
+
+/* Keep b's reservation for the next arena; 0 when it must be released. */
+static int
+put_spare(bump_t *b)
+{
+	char *keep = b->region + (SPARE_KEEP < b->cap ? SPARE_KEEP : b->cap);
+	int empty = 0;
+
+	if ((b->flags & (BUMP_PREFAULT | BUMP__PINNED | BUMP__WATCHED)) ||
+	    !__atomic_compare_exchange_n(&spare.state, &empty, 1, 0,
+	    __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+		return 0;
+	if (b->region_commit > keep) {
+		if (bump__os_decommit(keep, (size_t)(b->region_commit - keep))) {
+			__atomic_store_n(&spare.state, 0, __ATOMIC_RELEASE);
+			return 0;
+		}
+		b->region_commit = keep;
+	}
+	spare.mapping = b->mapping;
+	spare.mapping_size = b->mapping_size;
+	spare.cap = b->cap;
+	spare.region = b->region;
+	spare.commit = b->region_commit;
+	spare.huge = (b->flags & BUMP_HUGEPAGES) != 0;
+	__atomic_store_n(&spare.state, 2, __ATOMIC_RELEASE);
+	b->mapping = NULL;
+	b->region = NULL;
+	return 1;
+}
+
+/*
  * A reservation of the arena's own: cap bytes with a guard page on each
  * side, aligned for huge pages when they are asked for.  Pinned huge pages
  * (Windows) back it whole from the start, without guard pages.
@@ -433,6 +500,11 @@ open_region(bump_t *b)
 	size_t total = b->cap + 2 * page + (region_align - page);
 	char *mapping = NULL;
 
+	b->commit_step = huge > COMMIT_STEP ? huge : round_up(COMMIT_STEP, page);
+	b->grown_huge = huge != 0;
+	if (!(b->flags & (BUMP_PREFAULT | BUMP__WATCHED)) &&
+	    take_spare(b, (b->flags & BUMP_HUGEPAGES) != 0))
+		return 0;
 	if (huge != 0 && b->cap % huge == 0 && !(b->flags & BUMP_PREFAULT) &&
 	    (mapping = bump__os_reserve_pinned_huge(total)) != NULL)
 		b->flags |= BUMP__PINNED;
@@ -446,8 +518,6 @@ open_region(bump_t *b)
 	    region_align);
 	b->region_commit = (b->flags & BUMP__PINNED) ? b->region + b->cap :
 	    b->region;
-	b->commit_step = huge > COMMIT_STEP ? huge : round_up(COMMIT_STEP, page);
-	b->grown_huge = huge != 0;
 	if (huge != 0 && !(b->flags & BUMP__PINNED))
 		bump__os_hugepage_hint(b->region, b->cap);
 	if ((b->flags & BUMP_PREFAULT) && !(b->flags & BUMP__PINNED)) {
@@ -650,7 +720,8 @@ bump_destroy(bump_t *b)
 	save_region(b);
 	for (unsigned i = b->nblocks; i-- > 0;)
 		drop_block(b, i);
-	close_region(b);
+	if (b->region != NULL && !put_spare(b))
+		close_region(b);
 	b->magic = BUMP__DEAD;
 	b->fast_end = NULL;
 	b->nblocks = 0;
