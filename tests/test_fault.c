@@ -329,10 +329,11 @@ run_scenario(struct run *r, size_t reserve)
 }
 
 /*
- * bump_destroy keeps the last arena for the next bump_create of its size,
- * which then makes no OS call: a scenario would make fewer calls the second
- * time.  Creating an arena of another size drops the kept one; hold it
- * until the scenario is over, so that every scenario starts from nothing.
+ * bump_destroy keeps the last arena's own reservation for the next arena
+ * of its size, which then makes no OS call: a scenario would make fewer
+ * calls the second time.  An arena of another size with a reservation of
+ * its own (BUMP_THREADSAFE) drops the kept one; hold it until the
+ * scenario is over, so that every scenario starts without a kept one.
  */
 static bump_t *
 empty_arena_cache(void)
@@ -340,7 +341,7 @@ empty_arena_cache(void)
 	bump_t *other;
 
 	fail_at = 0;
-	other = bump_create(page_size(), 0);
+	other = bump_create(page_size(), BUMP_THREADSAFE);
 	ck_assert_ptr_nonnull(other);
 	return other;
 }
