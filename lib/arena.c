@@ -933,10 +933,12 @@ bump_trim(bump_t *b)
 		close_region(b);
 	if (b->nblocks == 0 || (b->flags & BUMP__PINNED))
 		return 0;	/* nothing to give back, or pinned pages */
-	keep = b->base + round_up((size_t)(b->top - b->base), page);
+	/* Whole pages only: a chunk below a page has none of its own. */
+	keep = (char *)round_up((size_t)(uintptr_t)b->top, page);
 	if (is_chunk(current_kind(b))) {
 		/* The chunk stays the arena's: drop its free pages' contents. */
-		end = b->base + ((size_t)1 << current_kind(b));
+		end = (char *)((uintptr_t)(b->base + ((size_t)1 <<
+		    current_kind(b))) & ~(uintptr_t)(page - 1));
 		if (keep >= end || keep >= b->dirty_end)
 			return 0;
 		if (bump__os_purge(keep, (size_t)(end - keep)) != 0)

@@ -248,6 +248,40 @@ START_TEST(test_double_destroy_detected)
 }
 END_TEST
 
+/*
+ * bump_trim of an arena whose current chunk is smaller than a page gives
+ * back nothing: the page is shared with other arenas (found by the
+ * fuzzer: a purge rounded up to the page zeroed a neighbour's
+ * bookkeeping).
+ */
+START_TEST(test_trim_small_chunk_spares_neighbours)
+{
+	enum { N = 32 };
+	bump_t *b[N];
+	unsigned char *p[N];
+
+	for (int i = 0; i < N; i++) {
+		b[i] = bump_create(0, 0);
+		ck_assert_ptr_nonnull(b[i]);
+		p[i] = bump_malloc(b[i], 100);
+		ck_assert_ptr_nonnull(p[i]);
+		memset(p[i], i + 1, 100);
+	}
+	for (int i = 0; i < N; i += 2) {
+		bump_reset(b[i]);
+		ck_assert_int_eq(bump_trim(b[i]), 0);
+	}
+	for (int i = 1; i < N; i += 2) {
+		ck_assert_uint_eq(bump_used(b[i]), 100);
+		ck_assert(p[i][0] == i + 1 && p[i][99] == i + 1);
+	}
+	for (int i = 0; i < N; i++) {
+		ck_assert_uint_eq(bump_capacity(b[i]), BUMP_DEFAULT_RESERVE);
+		bump_destroy(b[i]);
+	}
+}
+END_TEST
+
 /* ---- bump_create_in ---------------------------------------------------- */
 
 START_TEST(test_create_in_serves_from_buffer)
@@ -481,6 +515,7 @@ scale_suite(void)
 	tcase_add_test(tc, test_calloc_in_reused_chunks);
 	tcase_add_test(tc, test_double_destroy_detected);
 	tcase_add_test(tc, test_purge_returns_cached_chunks);
+	tcase_add_test(tc, test_trim_small_chunk_spares_neighbours);
 	suite_add_tcase(s, tc);
 	tcase_add_test(in, test_create_in_serves_from_buffer);
 	tcase_add_test(in, test_create_in_on_stack_unaligned);
