@@ -294,7 +294,7 @@ bump__alloc(bump_t *b, size_t size, size_t align)
  * How arenas grow.  A new arena holds no memory but its bookkeeping (a
  * chunk of HEADER_SHIFT).  Its first allocation takes a chunk big enough
  * for it (256 bytes at least); each later chunk is at least twice the one
- * before, so a growing arena takes O(log n) chunks and a growing newest
+ * before (four times while small), so a growing arena takes O(log n) chunks and a growing newest
  * block copies less than its final size in all.  Once the next chunk
  * would exceed BUMP_CHUNK_MAX_SHIFT (or the chain is full) the arena
  * moves to a reservation of its own, reserve bytes of address space with
@@ -304,6 +304,12 @@ bump__alloc(bump_t *b, size_t size, size_t align)
  * of a region).
  */
 #define HEADER_SHIFT 9
+/*
+ * Small chunks grow fourfold (256 B, 1 KiB, 4 KiB, 16 KiB, 64 KiB): an
+ * arena per request that holds a few KiB then takes 3 chunks instead of 5
+ * (each a get and a put); from 64 KiB on they double, to waste less.
+ */
+#define GROWTH(kind) ((kind) < 16 ? 2u : 1u)
 _Static_assert(sizeof(struct bump) <= ((size_t)1 << HEADER_SHIFT),
     "the bookkeeping fits its chunk");
 _Static_assert(HEADER_SHIFT >= BUMP_CHUNK_MIN_SHIFT &&
@@ -385,13 +391,18 @@ enter_block(bump_t *b, unsigned i, char *top, int fresh)
 	b->limit = b->base + (room < size ? room : size);
 	b->top = top;
 	b->last = NULL;
+	/*
+	 * Written memory may lie past the limit (a cap below the chunk's
+	 * size, or a limit that grows when reset moves the block to offset
+	 * 0): dirty_end covers the whole block, not just the limit.
+	 */
 	if (b->block_kind[i] == BLOCK_RESERVATION) {
 		b->commit_end = b->region_commit < b->limit ?
 		    b->region_commit : b->limit;
-		b->dirty_end = fresh ? b->base : b->commit_end;
+		b->dirty_end = fresh ? b->base : b->region_commit;
 	} else {
 		b->commit_end = b->limit;	/* chunks are committed whole */
-		b->dirty_end = fresh ? b->base : b->limit;
+		b->dirty_end = fresh ? b->base : b->base + size;
 	}
 	b->fast_end = fast_end_for(b);
 }
@@ -579,8 +590,8 @@ grow(bump_t *b, size_t size, size_t align)
 	need = lead + size > align ? lead + size : align;
 	fits = b->cap - used > need ? b->cap - used : need;
 	shift = ceil_log2(need);
-	if (n > 0 && shift <= kind)
-		shift = kind + 1;	/* at least double */
+	if (n > 0 && shift < kind + GROWTH(kind))
+		shift = kind + GROWTH(kind);
 	if (shift > ceil_log2(fits))	/* no bigger than the cap can use */
 		shift = ceil_log2(fits);
 	if (shift < BUMP_CHUNK_MIN_SHIFT)

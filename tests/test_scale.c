@@ -282,6 +282,38 @@ START_TEST(test_trim_small_chunk_spares_neighbours)
 }
 END_TEST
 
+/*
+ * A reused chunk is dirty to its very end, not only up to the arena's
+ * cap: after a reset moves it to offset 0 the limit grows, and calloc
+ * must still clear what the chunk's previous owner wrote (found by the
+ * fuzzer).
+ */
+START_TEST(test_calloc_past_old_limit_after_reset)
+{
+	const size_t cap = 3 * MiB;
+	bump_t *a = bump_create(0, 0), *b;
+	unsigned char *p;
+
+	ck_assert_ptr_nonnull(a);
+	p = bump_malloc(a, 4 * MiB);	/* one 4 MiB chunk, all written */
+	ck_assert_ptr_nonnull(p);
+	memset(p, 0xff, 4 * MiB);
+	bump_destroy(a);	/* the chunk goes back to the cache, dirty */
+	b = bump_create(cap, 0);
+	ck_assert_ptr_nonnull(b);
+	ck_assert_ptr_nonnull(bump_malloc(b, 100));
+	/* Needs a 4 MiB chunk, at offset 100: its limit is 100 short. */
+	ck_assert_ptr_nonnull(bump_malloc(b, cap - 200));
+	bump_reset(b);		/* the 4 MiB chunk is kept, at offset 0 */
+	p = bump_calloc(b, 1, cap);
+	ck_assert_ptr_nonnull(p);
+	for (size_t i = 0; i < cap; i++)
+		if (p[i] != 0)
+			ck_abort_msg("calloc byte %zu of %zu is %#x", i, cap, p[i]);
+	bump_destroy(b);
+}
+END_TEST
+
 /* ---- bump_create_in ---------------------------------------------------- */
 
 START_TEST(test_create_in_serves_from_buffer)
@@ -516,6 +548,7 @@ scale_suite(void)
 	tcase_add_test(tc, test_double_destroy_detected);
 	tcase_add_test(tc, test_purge_returns_cached_chunks);
 	tcase_add_test(tc, test_trim_small_chunk_spares_neighbours);
+	tcase_add_test(tc, test_calloc_past_old_limit_after_reset);
 	suite_add_tcase(s, tc);
 	tcase_add_test(in, test_create_in_serves_from_buffer);
 	tcase_add_test(in, test_create_in_on_stack_unaligned);
