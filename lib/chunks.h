@@ -36,8 +36,9 @@
  *  - The cache keeps at most BUMP_CHUNK_CACHE bytes of written chunks of a
  *    page or more per pool; beyond it a chunk given back is purged (its
  *    pages go back to the OS, its addresses stay in the pool).  Chunks
- *    smaller than a page are kept until bump__chunks_purge, which merges
- *    whole pages of them back and purges those.
+ *    smaller than a page are kept (at most as many as were ever in use at
+ *    once) until bump__chunks_purge, which merges whole pages of them
+ *    back and purges those.
  *  - Locks are per size class (plus one for carving new memory), held for
  *    a few instructions, never nested, and taken around fork() by handlers
  *    the layer registers itself (bump__os_atfork): a child of a
@@ -76,7 +77,6 @@ struct bump_chunks {
 	int fixed;		/* never reserves more */
 	int registered;		/* on the fork list */
 	size_t in_use, cached, reserved;	/* bytes, updated atomically */
-	size_t small_mark;	/* sub-page cached bytes at the last merge */
 	struct bump_chunks *next_pool;	/* the fork list */
 };
 

@@ -20,6 +20,7 @@
 #include <sys/mman.h>
 #include <sys/wait.h>
 
+#include <bump_alloc.h>
 #include "chunks.h"
 #include "os.h"
 #include "testutil.h"
@@ -559,6 +560,46 @@ START_TEST(test_errno_untouched_by_failing_probes)
 }
 END_TEST
 
+/*
+ * Arenas over the layer: once the cache is warm, creating arenas, using
+ * them (across several chunks), resetting and destroying them makes no
+ * system call at all.
+ */
+static void
+arena_rotation(int rounds)
+{
+	enum { LIVE = 100 };
+	bump_t *live[LIVE] = { NULL };
+
+	for (int r = 0; r < rounds; r++) {
+		int i = r % LIVE;
+
+		bump_destroy(live[i]);
+		live[i] = bump_create(0, 0);
+		ck_assert_ptr_nonnull(live[i]);
+		for (int k = 0; k < 100; k++)
+			ck_assert_ptr_nonnull(bump_malloc(live[i],
+			    16 + (size_t)(r * 31 + k * 7) % 64));
+		if (r % 10 == 0) {
+			ck_assert_ptr_nonnull(bump_malloc(live[i], 100000));
+			bump_reset(live[i]);
+		}
+	}
+	for (int i = 0; i < LIVE; i++)
+		bump_destroy(live[i]);
+}
+
+START_TEST(test_arenas_steady_state_no_system_call)
+{
+	unsigned long before;
+
+	arena_rotation(2000);	/* warm the cache */
+	before = os_calls;
+	arena_rotation(20000);
+	ck_assert_uint_eq(os_calls, before);
+}
+END_TEST
+
 static Suite *
 chunks_suite(void)
 {
@@ -578,6 +619,7 @@ chunks_suite(void)
 	tcase_add_test(tc, test_fork_child_keeps_working);
 	tcase_add_test(tc, test_errno_untouched_on_success);
 	tcase_add_test(tc, test_errno_untouched_by_failing_probes);
+	tcase_add_test(tc, test_arenas_steady_state_no_system_call);
 	suite_add_tcase(s, tc);
 	return s;
 }
