@@ -88,7 +88,9 @@ struct hdr {
 #define F_LISTED 2u	/* and on a recycle list */
 #define LINK_MASK (~(uint32_t)15)
 
-/* A block on a recycle list keeps the links in its first 16 bytes. */
+/* A block on a recycle list keeps the links in its first 16 bytes.  The
+ * head's prev is never read (a pop does not write the next block); every
+ * other node's prev is its predecessor. */
 struct node {
 	struct node *next, *prev;
 };
@@ -239,7 +241,6 @@ list_push(struct thread *t, struct hdr *h)
 	struct node *n = (struct node *)(void *)(h + 1);
 	struct node **head = &t->lists[class_floor(h->size + 8)];
 
-	n->prev = NULL;
 	n->next = *head;
 	if (n->next != NULL)
 		n->next->prev = n;
@@ -253,9 +254,7 @@ list_pop(struct thread *t, struct node *n, unsigned c)
 {
 	struct hdr *h = (struct hdr *)(void *)n - 1;
 
-	t->lists[c] = n->next;
-	if (n->next != NULL)
-		n->next->prev = NULL;
+	t->lists[c] = n->next;	/* the new head's prev is not read */
 	h->link &= ~(F_FREED | F_LISTED);
 }
 
@@ -263,13 +262,15 @@ static inline void
 list_unlink(struct thread *t, struct hdr *h)
 {
 	struct node *n = (struct node *)(void *)(h + 1);
+	struct node **head = &t->lists[class_floor(h->size + 8)];
 
-	if (n->prev != NULL)
+	if (*head == n) {
+		*head = n->next;
+	} else {
 		n->prev->next = n->next;
-	else
-		t->lists[class_floor(h->size + 8)] = n->next;
-	if (n->next != NULL)
-		n->next->prev = n->prev;
+		if (n->next != NULL)
+			n->next->prev = n->prev;
+	}
 	h->link &= ~(F_FREED | F_LISTED);
 }
 
