@@ -4,12 +4,15 @@
 #  2. clang TSan build: the threaded suite
 #  3. plain build with the Valgrind hooks: make check-valgrind
 #  4. libFuzzer target for FUZZ_TIME seconds (default 60): fails on a finding
+#  5. the malloc replacement's stress test for STRESS_TIME seconds (default
+#     60) in all, under three settings (not under ASan: it replaces malloc)
 # Budget: about 15 minutes on 2 cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 src=$PWD
 jobs=-j2
 fuzz_time=${FUZZ_TIME:-60}
+stress_time=${STRESS_TIME:-60}
 step() { printf '\n=== harden: %s\n' "$*"; }
 show_logs() { tail -n 60 "$1"/tests/*.log 2>/dev/null || true; }
 
@@ -51,5 +54,12 @@ cat /tmp/harden-vg/tests/check_tools.sh.log
 
 step "fuzzing for ${fuzz_time}s"
 (cd /tmp/harden-vg && make fuzz-run FUZZ_TIME="$fuzz_time" 2>&1 | tail -n 40)
+
+step "malloc replacement: stress test for ${stress_time}s"
+(cd /tmp/harden-vg && make tests/stress_malloc >/dev/null &&
+	for setting in BUMP_ALLOC_FREE=recycle BUMP_ALLOC_FREE=lifo BUMP_ALLOC_SIZE=8M; do
+		echo "$setting:"
+		env "$setting" tests/stress_malloc $((stress_time / 3)) "$RANDOM" || exit 1
+	done)
 
 step "all green"

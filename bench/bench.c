@@ -592,8 +592,8 @@ BUILD(talloc_build, void *,
 #endif
 
 /*
- * Before every cold round, whatever allocator: the C library and mimalloc
- * give their free memory back to the OS, so the round starts from fresh
+ * Before every cold round, whatever allocator: the C library, mimalloc
+ * and bump_alloc's chunk cache give their free memory back to the OS, so the round starts from fresh
  * pages as a new process would (pools built on malloc included).
  */
 static int mi_loaded;
@@ -601,6 +601,7 @@ static int mi_loaded;
 static void
 cold_prep(void)
 {
+	(void)bump_purge();	/* the chunk cache, as the others' free memory */
 #ifdef HAVE_MALLOC_TRIM
 	malloc_trim(0);
 #endif
@@ -1130,6 +1131,171 @@ run_threads(const struct workload *w)
 	}
 }
 
+/* ---- Many live arenas; arena per request with 1,000 in flight ------------ */
+
+/* Resident set size in KiB (VmRSS), or -1. */
+static long
+rss_kib(void)
+{
+	char buf[4096];
+	long kib = -1;
+	FILE *f = fopen("/proc/self/status", "r");
+
+	if (f == NULL)
+		return -1;
+	while (fgets(buf, sizeof buf, f) != NULL)
+		if (strncmp(buf, "VmRSS:", 6) == 0)
+			kib = strtol(buf + 6, NULL, 10);
+	fclose(f);
+	return kib;
+}
+
+/* The allocators with an instance per arena/pool/heap/request. */
+static const int scale_allocs[] = { A_PLAIN, A_APR, A_TALLOC, A_MIMALLOC,
+	A_MALLOC };
+#define NSCALE (sizeof scale_allocs / sizeof scale_allocs[0])
+
+enum { MANY_ROWS = 2 };
+static const size_t many_n[MANY_ROWS] = { 100000, 1000000 };
+struct many_result { double create_ns, rss_bytes; int done; };
+static struct many_result many_res[MANY_ROWS][NALLOC];
+
+/*
+ * n live arenas of 100 bytes each: one create and one 100-byte
+ * allocation per arena, all alive at once; ns per arena and RSS per arena.
+ * APR pools and mimalloc heaps cost 4 KiB and more each: their million
+ * would take GiBs of a shared machine, so they run the 100,000 row only.
+ */
+static void
+run_many(int row)
+{
+	size_t n = many_n[row];
+	uint32_t size = 100;
+	struct workload one = { "one", "", &size, 1, 100 };
+	void **ctx = xmalloc(n * sizeof *ctx), **p = xmalloc(n * sizeof *p);
+
+	for (size_t k = 0; k < NSCALE; k++) {
+		int a = scale_allocs[k];
+		struct allocator *al = &allocators[a];
+		double t;
+		long r0, r1;
+
+		if (!al->available || (n > 100000 && (a == A_APR ||
+		    a == A_MIMALLOC)))
+			continue;
+		cold_prep();
+		r0 = rss_kib();
+		t = now_ns();
+		for (size_t i = 0; i < n; i++) {
+			ctx[i] = al->create(&one);
+			al->fill(ctx[i], &size, 1, &p[i]);
+		}
+		t = now_ns() - t;
+		r1 = rss_kib();
+		for (size_t i = 0; i < n; i++)
+			al->destroy(ctx[i], &p[i], 1);
+		many_res[row][a] = (struct many_result){ t / (double)n,
+		    r0 < 0 ? -1 : (double)(r1 - r0) * 1024.0 / (double)n, 1 };
+	}
+	free(ctx);
+	free(p);
+}
+
+enum { INFLIGHT = 1000, PER_REQUEST = 100 };
+static double *inflight_r[NALLOC];	/* ns per request, every round */
+static double inflight_ns[NALLOC];
+
+/*
+ * Arena per request with INFLIGHT requests alive: destroy the oldest,
+ * create a new one, PER_REQUEST allocations of 16-79 bytes; ns per
+ * request, rounds interleaved over the allocators.
+ */
+static void
+run_inflight(size_t requests)
+{
+	struct workload all;
+	uint32_t *sizes;
+	void **ring = xmalloc(INFLIGHT * sizeof *ring);
+	void **ptr = xmalloc((size_t)INFLIGHT * PER_REQUEST * sizeof *ptr);
+	double *v = xmalloc((size_t)rounds * NALLOC * sizeof *v);
+
+	gen_uniform(&all, requests * PER_REQUEST, 16, 79);
+	sizes = all.sizes;
+	for (int r = 0; r < rounds; r++)
+		for (size_t k = 0; k < NSCALE; k++) {
+			int a = scale_allocs[k];
+			struct allocator *al = &allocators[a];
+			struct workload one = { "request", "", sizes,
+			    PER_REQUEST, PER_REQUEST * 48 };
+			double t;
+
+			if (!al->available)
+				continue;
+			for (size_t i = 0; i < INFLIGHT; i++) {
+				ring[i] = al->create(&one);
+				al->fill(ring[i], sizes, PER_REQUEST,
+				    ptr + i * PER_REQUEST);
+			}
+			t = now_ns();
+			for (size_t q = 0; q < requests; q++) {
+				size_t i = q % INFLIGHT;
+				void **slot = ptr + i * PER_REQUEST;
+
+				al->destroy(ring[i], slot, PER_REQUEST);
+				ring[i] = al->create(&one);
+				al->fill(ring[i], sizes + q * PER_REQUEST,
+				    PER_REQUEST, slot);
+			}
+			v[a * rounds + r] = (now_ns() - t) / (double)requests;
+			for (size_t i = 0; i < INFLIGHT; i++)
+				al->destroy(ring[i], ptr + i * PER_REQUEST,
+				    PER_REQUEST);
+		}
+	for (size_t k = 0; k < NSCALE; k++) {
+		int a = scale_allocs[k];
+
+		if (!allocators[a].available)
+			continue;
+		inflight_r[a] = keep(v + a * rounds);
+		inflight_ns[a] = median(v + a * rounds, rounds);
+	}
+	free(v);
+	free(ring);
+	free(ptr);
+	free(sizes);
+}
+
+static void
+print_scale(size_t requests)
+{
+	for (int row = 0; row < MANY_ROWS; row++) {
+		printf("\nmany-arenas: %zu live arenas of 100 bytes (create + "
+		    "one 100-byte allocation each, all alive)\n", many_n[row]);
+		printf("  %-24s %12s %14s\n", "allocator", "ns/arena",
+		    "RSS B/arena");
+		for (size_t k = 0; k < NSCALE; k++) {
+			int a = scale_allocs[k];
+			struct many_result *m = &many_res[row][a];
+
+			if (!m->done)
+				continue;
+			printf("  %-24s %12.1f %14.0f\n", allocators[a].name,
+			    m->create_ns, m->rss_bytes);
+		}
+	}
+	printf("\narena-per-request-inflight: %d requests alive; destroy the "
+	    "oldest, create, %d allocations of 16-79 B (%zu requests, median "
+	    "of %d rounds)\n", INFLIGHT, PER_REQUEST, requests, rounds);
+	printf("  %-24s %12s\n", "allocator", "ns/request");
+	for (size_t k = 0; k < NSCALE; k++) {
+		int a = scale_allocs[k];
+
+		if (inflight_r[a] != NULL)
+			printf("  %-24s %12.1f\n", allocators[a].name,
+			    inflight_ns[a]);
+	}
+}
+
 /* ---- Output ---------------------------------------------------------------- */
 
 enum { W_SMALL, W_MIXED, W_GROW, W_REQUEST, W_STRINGS, NWORK };
@@ -1198,6 +1364,17 @@ print_csv(FILE *f)
 #endif
 	fprintf(f, "threads,bump_alloc THREADSAFE 1 thread,,%.3f,\n", thread_ns[0]);
 	fprintf(f, "threads,bump_alloc THREADSAFE 2 threads,,%.3f,\n", thread_ns[1]);
+	for (int row = 0; row < MANY_ROWS; row++)
+		for (int a = 0; a < NALLOC; a++)
+			if (many_res[row][a].done)
+				fprintf(f, "many-arenas-%zu,%s,%.3f,,%.0f\n",
+				    many_n[row], allocators[a].name,
+				    many_res[row][a].create_ns,
+				    many_res[row][a].rss_bytes);
+	for (int a = 0; a < NALLOC; a++)
+		if (inflight_r[a] != NULL)
+			fprintf(f, "arena-per-request-inflight,%s,,%.3f,\n",
+			    allocators[a].name, inflight_ns[a]);
 }
 
 /* Best (lowest) figure among the peers, which are not bump_alloc rows. */
@@ -1297,6 +1474,16 @@ print_targets(void)
 		target(line, v, "x", v >= 1);
 	}
 #endif
+	v = many_res[1][A_PLAIN].done;
+	target("1,000,000 live arenas of 100 bytes work", v, "", v == 1);
+	v = many_res[1][A_PLAIN].done ? many_res[1][A_PLAIN].rss_bytes :
+	    many_res[0][A_PLAIN].rss_bytes;
+	target("RSS per small arena <= 1 KiB", v, "B", v >= 0 && v <= 1024);
+	if (inflight_r[A_APR] != NULL) {
+		v = ratio(inflight_r[A_APR], inflight_r[A_PLAIN]);
+		target("arena per request, 1,000 in flight: APR / bump_alloc "
+		    ">= 1.3", v, "x", v >= 1.3);
+	}
 	v = ratio(thread_r[0], thread_r[1]);
 	target("THREADSAFE: 2 threads' throughput / 1 thread's >= 1.5", v, "x",
 	    v >= 1.5);
@@ -1312,6 +1499,7 @@ main(int argc, char **argv)
 #endif
 	size_t n_small = 1000000, n_mixed = 50000, grow_steps = 100000;
 	size_t n_strings = 100000, n_vec = 1000000, n_map = 100000;
+	size_t requests = 50000;
 	int csv = 0;
 	const char *csv_file = NULL;
 	const char *env = getenv("BENCH_ROUNDS");
@@ -1330,6 +1518,7 @@ main(int argc, char **argv)
 			n_strings = 20000;
 			n_vec = 200000;
 			n_map = 20000;
+			requests = 10000;
 			if (env == NULL)
 				rounds = 3;
 		} else if (strcmp(argv[i], "--rounds") == 0 && i + 1 < argc &&
@@ -1364,6 +1553,9 @@ main(int argc, char **argv)
 	run_containers(&keys, n_vec, n_map);
 #endif
 	run_threads(&small);
+	run_many(0);
+	run_many(1);
+	run_inflight(requests);
 
 	if (csv_file != NULL) {
 		FILE *f = fopen(csv_file, "w");
@@ -1398,6 +1590,7 @@ main(int argc, char **argv)
 	    "split over the threads, wall ns per allocation\n", small.n);
 	printf("  1 thread %9.2f   2 threads %9.2f   throughput ratio %.2fx\n",
 	    thread_ns[0], thread_ns[1], thread_ns[0] / thread_ns[1]);
+	print_scale(requests);
 	print_targets();
 	return 0;
 }

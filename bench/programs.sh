@@ -2,15 +2,24 @@
 # programs.sh - whole programs under each malloc (make bench-programs).
 #
 # Wall time and peak RSS of every workload under glibc, libbump_alloc_malloc
-# (each BUMP_ALLOC_FREE policy) and jemalloc, mimalloc and tcmalloc where
-# installed; median of RUNS runs (default 5), interleaved: run 1 of every
-# workload under every allocator, then run 2, ... so that load from other
-# processes falls on all rows alike.
+# (default settings; more rows for other BUMP_ALLOC_FREE policies on
+# request) and jemalloc, mimalloc and tcmalloc where installed; median of
+# RUNS runs (default 5), interleaved: run 1 of every workload under every
+# allocator, then run 2, ... so that load from other processes falls on
+# all rows alike.  bump_alloc's rows run with BUMP_ALLOC_STATS=1 and count
+# the allocations that fell back to the C library.  Then the targets, and
+# whether each is met:
+#   - on every workload, peak RSS at most max(2x glibc's, glibc's + 16 MiB)
+#     and no fallbacks;
+#   - the geometric mean of time over all workloads no worse than mimalloc's;
+#   - no workload slower than 1.25x glibc.
 #
 # Usage: bench/programs.sh [--csv]
 #   RUNS=N              runs per cell (default 5)
 #   BUMP_MALLOC_SO=path libbump_alloc_malloc.so to use (default: the build's)
-#   WORKLOADS="a b"     a subset of: scopes bignum tree threads python cc sqlite perl
+#   POLICIES="none lifo" rows for these BUMP_ALLOC_FREE policies too
+#   WORKLOADS="a b"     a subset of: scopes bignum tree threads prodcons pool
+#                       larson rptest shift python cc sqlite perl
 set -euo pipefail
 
 srcdir=$(cd "$(dirname "$0")/.." && pwd)
@@ -26,8 +35,9 @@ trap 'rm -rf "$work"' EXIT
 allocs=("glibc|-|")
 so=${BUMP_MALLOC_SO:-$builddir/lib/.libs/libbump_alloc_malloc.so}
 if [ -f "$so" ]; then
-	for policy in none lifo recycle; do
-		allocs+=("bump-$policy|$so|BUMP_ALLOC_FREE=$policy")
+	allocs+=("bump_alloc|$so|BUMP_ALLOC_STATS=1")
+	for policy in ${POLICIES:-}; do
+		allocs+=("bump-$policy|$so|BUMP_ALLOC_STATS=1 BUMP_ALLOC_FREE=$policy")
 	done
 else
 	echo "programs.sh: no $so (libbump_alloc_malloc not built): its rows are skipped" >&2
@@ -50,7 +60,8 @@ for spec in "jemalloc:libjemalloc.so.2" "mimalloc:libmimalloc.so.2" \
 done
 
 # ---- workloads -------------------------------------------------------------
-for p in runstat scopes bignum tree threads; do
+threaded="prodcons pool larson rptest shift"
+for p in runstat scopes bignum tree threads $threaded; do
 	$cc -O2 -pthread -o "$work/$p" "$srcdir/bench/programs/$p.c"
 done
 
@@ -89,13 +100,16 @@ workload scopes "$work/scopes"
 workload bignum "$work/bignum"
 workload tree "$work/tree"
 workload threads "$work/threads"
+for p in $threaded; do
+	workload "$p" "$work/$p"
+done
 [ -n "$python" ] && workload python "$python" -c \
 	"import json; d = {str(i): [i, str(i) * 3, {'k': i}] for i in range(200000)}; s = json.dumps(d); e = json.loads(s); print(len(s), len(e))"
 workload cc $cc -O1 -c "$work/big.c" -o "$work/big.o"
 command -v sqlite3 >/dev/null && workload sqlite sqlite3 :memory: ".read $work/work.sql"
 command -v perl >/dev/null && workload perl perl -e \
 	'my %h; for my $i (1 .. 300000) { $h{"k$i"} = [$i, "v" x ($i % 50)] } my $s = 0; $s += $_->[0] for values %h; print "$s\n"'
-order=${WORKLOADS:-scopes bignum tree threads python cc sqlite perl}
+order=${WORKLOADS:-scopes bignum tree threads $threaded python cc sqlite perl}
 workloads=()
 for w in $order; do
 	[ -f "$work/cmd.$w" ] && workloads+=("$w")
@@ -108,9 +122,12 @@ for ((r = 1; r <= runs; r++)); do
 		for a in "${allocs[@]}"; do
 			IFS='|' read -r name preload envs <<< "$a"
 			mapfile -t argv < "$work/cmd.$w"
-			# shellcheck disable=SC2086 # envs is empty or one NAME=value
-			env $envs "$work/runstat" "$preload" "${argv[@]}" 2>/dev/null \
-				>> "$work/res/$w.$name" < /dev/null || true
+			# shellcheck disable=SC2086 # envs: NAME=value words
+			env $envs "$work/runstat" "$preload" "${argv[@]}" \
+				2> "$work/err" >> "$work/res/$w.$name" < /dev/null || true
+			# The most fallbacks any run of the cell had.
+			awk '/fallbacks to the system allocator/ { print $NF }' \
+				"$work/err" >> "$work/res/$w.$name.fallbacks"
 		done
 	done
 	echo "programs.sh: run $r of $runs done" >&2
@@ -129,13 +146,17 @@ failed() {
 
 names=()
 for a in "${allocs[@]}"; do names+=("${a%%|*}"); done
+fallbacks() {	# workload allocator -> the most fallbacks of any run, or -
+	local f="$work/res/$1.$2.fallbacks"
+	if [ -s "$f" ]; then sort -n "$f" | tail -n 1; else echo -; fi
+}
 
 if [ "$csv" = yes ]; then
-	echo "workload,allocator,wall_s,peak_rss_kib,failed"
+	echo "workload,allocator,wall_s,peak_rss_kib,failed,fallbacks"
 	for w in "${workloads[@]}"; do
 		for n in "${names[@]}"; do
 			f="$work/res/$w.$n"
-			echo "$w,$n,$(median "$f" 1),$(median "$f" 2),$(failed "$f")"
+			echo "$w,$n,$(median "$f" 1),$(median "$f" 2),$(failed "$f"),$(fallbacks "$w" "$n")"
 		done
 	done
 	exit 0
@@ -171,3 +192,37 @@ for n in "${names[@]}"; do
 		END { if (c) printf "  %-14s geomean %.3fx   worst %.3fx (%s)\n", n, exp(s / c), worst, which }' \
 		"$work/ratios"
 done
+
+# ---- targets -----------------------------------------------------------------
+bump=bump_alloc
+[ -f "$work/res/${workloads[0]}.$bump" ] || exit 0
+printf '\ntargets for %s (met / NOT met)\n' "$bump"
+met=0 missed=0
+verdict() {	# ok? text
+	if [ "$1" = 1 ]; then met=$((met + 1)); printf '  met      %s\n' "$2"
+	else missed=$((missed + 1)); printf '  NOT met  %s\n' "$2"; fi
+}
+for w in "${workloads[@]}"; do
+	g=$(median "$work/res/$w.glibc" 2)
+	b=$(median "$work/res/$w.$bump" 2)
+	fb=$(fallbacks "$w" "$bump")
+	limit=$(awk -v g="$g" 'BEGIN { a = 2 * g; b = g + 16384; print (a > b ? a : b) }')
+	ok=$(awk -v b="$b" -v l="$limit" -v f="$fb" 'BEGIN { print (b <= l && (f == 0 || f == "-")) ? 1 : 0 }')
+	verdict "$ok" "$(printf '%-9s peak RSS %.1f MiB <= %.1f MiB (max of 2x glibc, glibc + 16 MiB), fallbacks %s' \
+		"$w" "$(awk -v k="$b" 'BEGIN { print k / 1024 }')" "$(awk -v k="$limit" 'BEGIN { print k / 1024 }')" "$fb")"
+	r=$(awk -v w="$w" -v n="$bump" '$1 == w && $2 == n && $4 > 0 { print $3 / $4 }' "$work/ratios")
+	ok=$(awk -v r="$r" 'BEGIN { print (r != "" && r <= 1.25) ? 1 : 0 }')
+	verdict "$ok" "$(printf '%-9s time %.3fx glibc <= 1.25x' "$w" "${r:-0}")"
+done
+geo() {	# allocator -> geometric mean of time / glibc
+	awk -v n="$1" '$2 == n && $4 > 0 { s += log($3 / $4); c++ } END { if (c) print exp(s / c) }' "$work/ratios"
+}
+gb=$(geo "$bump")
+gm=$(geo mimalloc)
+if [ -n "$gm" ]; then
+	ok=$(awk -v a="$gb" -v b="$gm" 'BEGIN { print (a <= b) ? 1 : 0 }')
+	verdict "$ok" "$(printf 'geometric mean of time %.3fx glibc <= mimalloc'"'"'s %.3fx' "$gb" "$gm")"
+else
+	printf '  (mimalloc not installed: the geometric-mean target is not checked)\n'
+fi
+printf '%d targets met, %d not met\n' "$met" "$missed"

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "chunks.h"
 #include "instrument.h"
 #include "os.h"
 
@@ -156,6 +157,7 @@ commit_to(bump_t *b, char *end)
 static char *
 fit(const bump_t *b, char *top, size_t size, size_t align)
 {
+	/* An arena before its first block: top, base and limit are NULL. */
 	uintptr_t at = (uintptr_t)top + b->redzone;	/* below the guard */
 	uintptr_t limit = (uintptr_t)b->limit;
 
@@ -167,15 +169,15 @@ fit(const bump_t *b, char *top, size_t size, size_t align)
 	return (char *)at;
 }
 
+static void *grow(bump_t *b, size_t size, size_t align);
+
 static void *
 alloc_plain(bump_t *b, size_t size, size_t align)
 {
 	char *start = fit(b, b->top, size, align);
 
-	if (start == NULL) {
-		errno = ENOMEM;
-		return NULL;
-	}
+	if (start == NULL)
+		return grow(b, size, align);
 	if (start + size > b->commit_end && commit_to(b, start + size) != 0)
 		return NULL;
 	bump__on_alloc(b, b->top, start, size);
@@ -286,83 +288,384 @@ bump__alloc(bump_t *b, size_t size, size_t align)
 	return alloc_plain(b, size, align);
 }
 
+/* ---- blocks ----------------------------------------------------------- */
+
 /*
- * The last destroyed arena waits here for the next bump_create() of the
- * same capacity, so that a program making one arena per request reuses
- * warm pages instead of taking a page fault per page per request.  Only
- * its first CACHE_KEEP bytes stay in RAM; destroy gives the rest back.
+ * How arenas grow.  A new arena holds no memory but its bookkeeping (a
+ * chunk of HEADER_SHIFT).  Its first allocation takes a chunk big enough
+ * for it (256 bytes at least); each later chunk is at least twice the one
+ * before (four times while small), so a growing arena takes O(log n) chunks and a growing newest
+ * block copies less than its final size in all.  Once the next chunk
+ * would exceed BUMP_CHUNK_MAX_SHIFT (or the chain is full) the arena
+ * moves to a reservation of its own, reserve bytes of address space with
+ * guard pages around it, committed as it is used.  BUMP_THREADSAFE,
+ * BUMP_HUGEPAGES and BUMP_PREFAULT arenas have their reservation from the
+ * start (threads share one top; huge pages and prefaulting are properties
+ * of a region).
  */
-#define CACHE_KEEP ((size_t)256 << 10)
-static bump_t *cached_arena;
+#define HEADER_SHIFT 9
+/*
+ * Small chunks grow fourfold (256 B, 1 KiB, 4 KiB, 16 KiB, 64 KiB): an
+ * arena per request that holds a few KiB then takes 3 chunks instead of 5
+ * (each a get and a put); from 64 KiB on they double, to waste less.
+ */
+#define GROWTH(kind) ((kind) < 16 ? 2u : 1u)
+_Static_assert(sizeof(struct bump) <= ((size_t)1 << HEADER_SHIFT),
+    "the bookkeeping fits its chunk");
+_Static_assert(HEADER_SHIFT >= BUMP_CHUNK_MIN_SHIFT &&
+    HEADER_SHIFT <= BUMP_CHUNK_MAX_SHIFT, "the bookkeeping is a chunk");
 
-static int
-cacheable(unsigned flags)
+/* The largest cap an arena may have: more than any machine can map. */
+#define MAX_CAP (sizeof(size_t) >= 8 ? (size_t)1 << 46 : (size_t)1 << 30)
+
+static struct bump_chunks *
+pool(void)
 {
-	/* A watched arena must die in front of the tools (instrument.h). */
-	return (flags & (BUMP_PREFAULT | BUMP__PINNED | BUMP__WATCHED)) == 0;
+	return bump__chunks_shared();
 }
 
-/* Keep b for reuse; 0 when the slot is taken and b must be released. */
-static int
-cache_put(bump_t *b)
+int
+bump__live(const bump_t *b)
 {
-	char *keep = b->base + (CACHE_KEEP < (size_t)(b->limit - b->base) ?
-	    round_up(CACHE_KEEP, bump__os_page_size()) :
-	    (size_t)(b->limit - b->base));
-	bump_t *empty = NULL;
-
-	if (!cacheable(b->flags) ||
-	    __atomic_load_n(&cached_arena, __ATOMIC_RELAXED) != NULL)
-		return 0;
-	b->dirty_end = max_ptr(b->dirty_end, b->top);
-	if (b->commit_end > keep) {
-		if (bump__os_decommit(keep, (size_t)(b->commit_end - keep)) != 0)
-			return 0;
-		b->commit_end = keep;
-	}
-	if (b->dirty_end > b->commit_end)
-		b->dirty_end = b->commit_end;
-	return __atomic_compare_exchange_n(&cached_arena, &empty, b, 0,
-	    __ATOMIC_RELEASE, __ATOMIC_RELAXED);
+	return b != NULL && b->magic == BUMP__MAGIC;
 }
 
-/* A cached arena of this capacity and page kind, emptied, or NULL. */
-static bump_t *
-cache_take(size_t capacity, unsigned flags)
+static unsigned
+ceil_log2(size_t n)
 {
-	bump_t *b;
+	unsigned shift = 0;
 
-	if (!cacheable(flags) ||
-	    __atomic_load_n(&cached_arena, __ATOMIC_RELAXED) == NULL ||
-	    (b = __atomic_exchange_n(&cached_arena, NULL,
-	    __ATOMIC_ACQUIRE)) == NULL)
-		return NULL;
-	if ((size_t)(b->limit - b->base) != capacity ||
-	    ((b->flags ^ flags) & BUMP_HUGEPAGES) != 0) {
-		bump__os_release(b->mapping, b->mapping_size);
-		return NULL;
-	}
-	b->top = b->base;
+	while (shift < sizeof(size_t) * 8 - 1 && ((size_t)1 << shift) < n)
+		shift++;
+	return shift;
+}
+
+/* The current block's kind; before the first block, none of them. */
+#define NO_BLOCK (BUMP_CHUNK_MIN_SHIFT - 1)
+_Static_assert(NO_BLOCK > BLOCK_BUFFER && NO_BLOCK > BLOCK_RESERVATION,
+    "kinds are distinct");
+
+static unsigned
+current_kind(const bump_t *b)
+{
+	return b->nblocks == 0 ? NO_BLOCK : b->block_kind[b->nblocks - 1];
+}
+
+static int
+is_chunk(unsigned kind)
+{
+	return kind >= BUMP_CHUNK_MIN_SHIFT;
+}
+
+/* Bytes block i spans (a chunk's size, or the whole cap). */
+static size_t
+block_size(const bump_t *b, unsigned i)
+{
+	unsigned kind = b->block_kind[i];
+
+	return is_chunk(kind) ? (size_t)1 << kind : b->cap;
+}
+
+/* Logical offset of the current block's base. */
+static size_t
+before(const bump_t *b)
+{
+	return b->nblocks == 0 ? 0 : b->block_offset[b->nblocks - 1];
+}
+
+/* Where the top of an older block i stood when the arena moved on. */
+static char *
+block_end(const bump_t *b, unsigned i)
+{
+	return b->block_start[i] + (b->block_offset[i + 1] - b->block_offset[i]);
+}
+
+/* Make block i current with its top at top; newer blocks are gone. */
+static void
+enter_block(bump_t *b, unsigned i, char *top, int fresh)
+{
+	size_t room = b->cap - b->block_offset[i], size = block_size(b, i);
+
+	b->nblocks = i + 1;
+	b->base = b->block_start[i];
+	b->limit = b->base + (room < size ? room : size);
+	b->top = top;
 	b->last = NULL;
-	b->flags = flags;
+	/*
+	 * Written memory may lie past the limit (a cap below the chunk's
+	 * size, or a limit that grows when reset moves the block to offset
+	 * 0): dirty_end covers the whole block, not just the limit.
+	 */
+	if (b->block_kind[i] == BLOCK_RESERVATION) {
+		b->commit_end = b->region_commit < b->limit ?
+		    b->region_commit : b->limit;
+		b->dirty_end = fresh ? b->base : b->region_commit;
+	} else {
+		b->commit_end = b->limit;	/* chunks are committed whole */
+		b->dirty_end = fresh ? b->base : b->base + size;
+	}
 	b->fast_end = fast_end_for(b);
+}
+
+/* Remember how far the current reservation is committed, before leaving it. */
+static void
+save_region(bump_t *b)
+{
+	if (current_kind(b) == BLOCK_RESERVATION && b->commit_end > b->region_commit)
+		b->region_commit = b->commit_end;
+}
+
+/* Give block i back (a chunk) or set it aside (a reservation). */
+static void
+drop_block(bump_t *b, unsigned i)
+{
+	unsigned kind = b->block_kind[i];
+	char *start = b->block_start[i];
+
+	if (is_chunk(kind)) {
+		bump__on_drop_block(start, start + ((size_t)1 << kind));
+		bump__chunk_put(pool(), start, kind);
+	} else if (kind == BLOCK_RESERVATION) {
+		bump__on_drop_block(start, b->region_commit);
+	}
+}
+
+/*
+ * The last destroyed arena's own reservation waits here for the next
+ * arena of the same cap and page kind: BUMP_THREADSAFE arenas have one
+ * each, and a loop creating and destroying them then reuses warm pages
+ * instead of paying mmap, munmap and a page fault per page per round.
+ * Only its first SPARE_KEEP bytes stay committed.
+ */
+#define SPARE_KEEP ((size_t)256 << 10)
+static struct {
+	int state;		/* 0 empty, 1 busy, 2 holds a region */
+	void *mapping;
+	size_t mapping_size, cap;
+	char *region, *commit;
+	int huge;
+} spare;
+
+static int
+take_spare(bump_t *b, int huge)
+{
+	int full = 2;
+
+	if (!__atomic_compare_exchange_n(&spare.state, &full, 1, 0,
+	    __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+		return 0;
+	if (spare.cap != b->cap || spare.huge != huge) {
+		bump__os_release(spare.mapping, spare.mapping_size);
+		__atomic_store_n(&spare.state, 0, __ATOMIC_RELEASE);
+		return 0;
+	}
+	b->mapping = spare.mapping;
+	b->mapping_size = spare.mapping_size;
+	b->region = spare.region;
+	b->region_commit = spare.commit;
+	__atomic_store_n(&spare.state, 0, __ATOMIC_RELEASE);
+	return 1;
+}
+
+/* Keep b's reservation for the next arena; 0 when it must be released. */
+static int
+put_spare(bump_t *b)
+{
+	char *keep = b->region + (SPARE_KEEP < b->cap ? SPARE_KEEP : b->cap);
+	int empty = 0;
+
+	if ((b->flags & (BUMP_PREFAULT | BUMP__PINNED | BUMP__WATCHED)) ||
+	    !__atomic_compare_exchange_n(&spare.state, &empty, 1, 0,
+	    __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+		return 0;
+	if (b->region_commit > keep) {
+		if (bump__os_decommit(keep, (size_t)(b->region_commit - keep))) {
+			__atomic_store_n(&spare.state, 0, __ATOMIC_RELEASE);
+			return 0;
+		}
+		b->region_commit = keep;
+	}
+	spare.mapping = b->mapping;
+	spare.mapping_size = b->mapping_size;
+	spare.cap = b->cap;
+	spare.region = b->region;
+	spare.commit = b->region_commit;
+	spare.huge = (b->flags & BUMP_HUGEPAGES) != 0;
+	__atomic_store_n(&spare.state, 2, __ATOMIC_RELEASE);
+	b->mapping = NULL;
+	b->region = NULL;
+	return 1;
+}
+
+/*
+ * A reservation of the arena's own: cap bytes with a guard page on each
+ * side, aligned for huge pages when they are asked for.  Pinned huge pages
+ * (Windows) back it whole from the start, without guard pages.
+ */
+static int
+open_region(bump_t *b)
+{
+	size_t page = bump__os_page_size();
+	size_t huge = (b->flags & BUMP_HUGEPAGES) ? bump__os_huge_page_size() : 0;
+	size_t region_align = huge > page ? huge : page;
+	size_t total = b->cap + 2 * page + (region_align - page);
+	char *mapping = NULL;
+
+	b->commit_step = huge > COMMIT_STEP ? huge : round_up(COMMIT_STEP, page);
+	b->grown_huge = huge != 0;
+	if (!(b->flags & (BUMP_PREFAULT | BUMP__WATCHED)) &&
+	    take_spare(b, (b->flags & BUMP_HUGEPAGES) != 0))
+		return 0;
+	if (huge != 0 && b->cap % huge == 0 && !(b->flags & BUMP_PREFAULT) &&
+	    (mapping = bump__os_reserve_pinned_huge(total)) != NULL)
+		b->flags |= BUMP__PINNED;
+	if (mapping == NULL && (mapping = bump__os_reserve(total)) == NULL) {
+		errno = ENOMEM;
+		return -1;
+	}
+	b->mapping = mapping;
+	b->mapping_size = total;
+	b->region = (char *)round_up((size_t)(uintptr_t)(mapping + page),
+	    region_align);
+	b->region_commit = (b->flags & BUMP__PINNED) ? b->region + b->cap :
+	    b->region;
+	if (huge != 0 && !(b->flags & BUMP__PINNED))
+		bump__os_hugepage_hint(b->region, b->cap);
+	if ((b->flags & BUMP_PREFAULT) && !(b->flags & BUMP__PINNED)) {
+		if (bump__os_commit_prefaulted(b->region, b->cap) != 0) {
+			bump__os_release(mapping, total);
+			b->mapping = NULL;
+			b->region = NULL;
+			errno = ENOMEM;
+			return -1;
+		}
+		b->region_commit = b->region + b->cap;
+	}
+	return 0;
+}
+
+static void
+close_region(bump_t *b)
+{
+	if (b->mapping != NULL)
+		bump__os_release(b->mapping, b->mapping_size);
+	b->mapping = NULL;
+	b->region = NULL;
+	b->flags &= ~BUMP__PINNED;
+}
+
+/* Append a block and make it current; the old current block keeps its top. */
+static void
+push_block(bump_t *b, char *start, unsigned kind, size_t offset, int fresh)
+{
+	unsigned i = b->nblocks;
+
+	b->block_start[i] = start;
+	b->block_kind[i] = (unsigned char)kind;
+	b->block_offset[i] = offset;
+	enter_block(b, i, start, fresh);
+	bump__on_create(b);
+}
+
+/*
+ * The current block cannot hold the request: chain a new chunk, or move
+ * to the arena's own reservation.  On failure nothing has changed.
+ */
+static void *
+grow(bump_t *b, size_t size, size_t align)
+{
+	size_t used = before(b) + (size_t)(b->top - b->base);
+	size_t lead = round_up(b->redzone, align), need, fits;
+	unsigned kind = current_kind(b), n = b->nblocks, shift;
+	char *old_top = b->top, *old_last = b->last, *old_dirty = b->dirty_end;
+	char *start;
+	void *p;
+	int fresh;
+
+	if ((n > 0 && !is_chunk(kind)) || size > b->cap - used ||
+	    lead > b->cap - used - size || align > MAX_CAP) {
+		errno = ENOMEM;	/* a reservation or a buffer has no successor */
+		return NULL;
+	}
+	need = lead + size > align ? lead + size : align;
+	fits = b->cap - used > need ? b->cap - used : need;
+	shift = ceil_log2(need);
+	if (n > 0 && shift < kind + GROWTH(kind))
+		shift = kind + GROWTH(kind);
+	if (shift > ceil_log2(fits))	/* no bigger than the cap can use */
+		shift = ceil_log2(fits);
+	if (shift < BUMP_CHUNK_MIN_SHIFT)
+		shift = BUMP_CHUNK_MIN_SHIFT;
+	save_region(b);
+	if (shift <= BUMP_CHUNK_MAX_SHIFT && n < BUMP__MAX_BLOCKS - 1) {
+		if ((start = bump__chunk_get(pool(), shift, &fresh)) == NULL)
+			return NULL;	/* ENOMEM, nothing changed */
+		push_block(b, start, shift, used, fresh);
+	} else {
+		if (b->region == NULL && open_region(b) != 0)
+			return NULL;
+		push_block(b, b->region, BLOCK_RESERVATION, used,
+		    b->region_commit == b->region);
+	}
+	if ((p = alloc_plain(b, size, align)) == NULL) {
+		/* Only a reservation's commit can fail here: step back. */
+		drop_block(b, n);
+		if (n > 0) {
+			enter_block(b, n - 1, old_top, 0);
+			b->last = old_last;
+			b->dirty_end = old_dirty;
+		} else {
+			b->nblocks = 0;
+			b->top = b->base = b->limit = b->commit_end = NULL;
+			b->dirty_end = NULL;
+			b->fast_end = NULL;
+		}
+		errno = ENOMEM;
+		return NULL;
+	}
+	/* An empty block before the new one holds nothing: give it back. */
+	if (n > 0 && old_top == b->block_start[n - 1] &&
+	    is_chunk(b->block_kind[n - 1]) && b->block_offset[n - 1] == used) {
+		drop_block(b, n - 1);
+		b->block_start[n - 1] = b->block_start[n];
+		b->block_kind[n - 1] = b->block_kind[n];
+		b->block_offset[n - 1] = b->block_offset[n];
+		b->nblocks = n;
+	}
+	return p;
+}
+
+/* Drop every block above block i, and make i current with its top at top. */
+static void
+back_to(bump_t *b, unsigned i, char *top)
+{
+	save_region(b);
+	for (unsigned j = b->nblocks; j-- > i + 1;)
+		drop_block(b, j);
+	enter_block(b, i, top, 0);
+}
+
+/* The arena as bump_create leaves it (also for bump_create_in). */
+static void
+init_header(bump_t *b, size_t cap, unsigned flags, size_t header_size)
+{
+	memset(b, 0, sizeof *b);
+	b->magic = BUMP__MAGIC;
+	b->cap = cap;
+	b->flags = flags;
+	b->header_size = header_size;
 	b->epoch = new_epoch();
-	b->owner = 0;
-	b->crowded = 0;
-	return b;
+	b->redzone = bump__instr_redzone();
+	if (bump__instr_active())
+		b->flags |= BUMP__WATCHED;
 }
 
 bump_t *
 bump_create(size_t reserve, unsigned flags)
 {
 	size_t page = bump__os_page_size();
-	size_t huge = (flags & BUMP_HUGEPAGES) ? bump__os_huge_page_size() : 0;
-	size_t region_align = huge > page ? huge : page;
-	size_t header = round_up(sizeof(struct bump), page);
-	size_t overhead = header + 2 * page + (region_align - page);
-	size_t capacity, total;
-	char *mapping, *base;
 	bump_t *b;
+	int fresh;
 
 	if (flags & ~(unsigned)BUMP_ALL_FLAGS) {
 		errno = EINVAL;
@@ -370,78 +673,83 @@ bump_create(size_t reserve, unsigned flags)
 	}
 	if (reserve == 0)
 		reserve = BUMP_DEFAULT_RESERVE;
-	if (reserve > SIZE_MAX - overhead - page) {
+	if (reserve > MAX_CAP) {
 		errno = ENOMEM;
 		return NULL;
 	}
-	capacity = round_up(reserve, page);
-	if ((b = cache_take(capacity, flags)) != NULL)
-		return b;
-	total = capacity + overhead;
-	/*
-	 * Huge pages that cannot be committed piecemeal back the whole arena
-	 * from the start, when its size is a multiple of them; without guard
-	 * pages, since pinned pages cannot be made inaccessible.
-	 */
-	mapping = NULL;
-	if (huge != 0 && capacity % huge == 0 &&
-	    (mapping = bump__os_reserve_pinned_huge(total)) != NULL)
-		flags |= BUMP__PINNED;
-	if (mapping == NULL && (mapping = bump__os_reserve(total)) == NULL) {
-		errno = ENOMEM;
-		return NULL;
+	if ((b = bump__chunk_get(pool(), HEADER_SHIFT, &fresh)) == NULL)
+		return NULL;	/* ENOMEM */
+	init_header(b, round_up(reserve, page), flags,
+	    (size_t)1 << HEADER_SHIFT);
+	if (flags & (BUMP_THREADSAFE | BUMP_HUGEPAGES | BUMP_PREFAULT)) {
+		if (open_region(b) != 0) {
+			b->magic = BUMP__DEAD;
+			bump__chunk_put(pool(), b, HEADER_SHIFT);
+			errno = ENOMEM;
+			return NULL;
+		}
+		push_block(b, b->region, BLOCK_RESERVATION, 0, 1);
 	}
-	/* [slack][bookkeeping][guard page][region][guard page] */
-	base = (char *)round_up((size_t)(uintptr_t)(mapping + header + page),
-	    region_align);
-	b = (bump_t *)(void *)(base - page - header);
-	if (!(flags & BUMP__PINNED) && bump__os_commit(b, header) != 0)
-		goto fail;
-	b->top = b->base = b->commit_end = b->dirty_end = base;
-	b->last = NULL;
-	b->limit = base + capacity;
-	b->commit_step = huge > COMMIT_STEP ? huge : round_up(COMMIT_STEP, page);
-	b->mapping = mapping;
-	b->mapping_size = total;
-	b->flags = flags;
-	b->epoch = new_epoch();
-	b->owner = 0;
-	b->crowded = 0;
-	b->grown_huge = huge != 0;
-	b->redzone = bump__instr_redzone();
-	if (bump__instr_active())
-		b->flags |= BUMP__WATCHED;
-	if (flags & BUMP__PINNED)
-		b->commit_end = b->limit;
-	else if (huge != 0)
-		bump__os_hugepage_hint(base, capacity);
-	if ((flags & BUMP_PREFAULT) && !(flags & BUMP__PINNED)) {
-		if (bump__os_commit_prefaulted(base, capacity) != 0)
-			goto fail;
-		b->commit_end = b->limit;
-	}
-	b->fast_end = fast_end_for(b);
-	bump__on_create(b);
 	return b;
-fail:
-	bump__os_release(mapping, total);
-	errno = ENOMEM;
-	return NULL;
 }
 
+bump_t *
+bump_create_in(void *buf, size_t size, unsigned flags)
+{
+	uintptr_t at = (uintptr_t)buf, header;
+	bump_t *b;
+
+	if (buf == NULL || (flags & ~(unsigned)BUMP_ALL_FLAGS) ||
+	    (header = round_up(at, _Alignof(struct bump)) - at) > size ||
+	    size - header < sizeof(struct bump) + 1) {
+		errno = EINVAL;
+		return NULL;
+	}
+	b = (bump_t *)(void *)(at + header);
+	/* The caller's memory is committed already: huge pages do not apply. */
+	init_header(b, size - header - sizeof(struct bump),
+	    flags & ~(unsigned)BUMP_HUGEPAGES, 0);
+	b->flags &= ~(unsigned)BUMP_PREFAULT;
+	push_block(b, (char *)(b + 1), BLOCK_BUFFER, 0, 0);
+	if (flags & BUMP_PREFAULT)	/* fault every page in now */
+		for (size_t off = 0; off < b->cap; off += bump__os_page_size())
+			((volatile char *)b->base)[off] =
+			    ((volatile char *)b->base)[off];
+	return b;
+}
+
+/*
+ * Destroying a dead arena (twice, or a stale handle) is ignored: its
+ * bookkeeping went back to the chunk layer with its magic number cleared,
+ * and touching the chunks again would corrupt the cache.
+ */
 void
 bump_destroy(bump_t *b)
 {
-	if (b == NULL || cache_put(b))
+	if (!bump__live(b))
 		return;
-	bump__on_destroy(b);
-	bump__os_release(b->mapping, b->mapping_size);
+	save_region(b);
+	for (unsigned i = b->nblocks; i-- > 0;)
+		drop_block(b, i);
+	if (b->region != NULL && !put_spare(b))
+		close_region(b);
+	b->magic = BUMP__DEAD;
+	b->fast_end = NULL;
+	b->nblocks = 0;
+	if (b->header_size != 0)
+		bump__chunk_put(pool(), b, HEADER_SHIFT);
+}
+
+size_t
+bump_purge(void)
+{
+	return bump__chunks_purge(pool());
 }
 
 void *
 bump_malloc(bump_t *b, size_t size)
 {
-	if (b == NULL) {
+	if (!bump__live(b)) {
 		errno = EINVAL;
 		return NULL;
 	}
@@ -451,7 +759,8 @@ bump_malloc(bump_t *b, size_t size)
 void *
 bump_aligned_alloc(bump_t *b, size_t alignment, size_t size)
 {
-	if (b == NULL || alignment == 0 || (alignment & (alignment - 1)) != 0) {
+	if (!bump__live(b) || alignment == 0 ||
+	    (alignment & (alignment - 1)) != 0) {
 		errno = EINVAL;
 		return NULL;
 	}
@@ -464,7 +773,7 @@ bump_calloc(bump_t *b, size_t nmemb, size_t size)
 	size_t bytes;
 	char *p;
 
-	if (b == NULL) {
+	if (!bump__live(b)) {
 		errno = EINVAL;
 		return NULL;
 	}
@@ -501,13 +810,27 @@ resize_in_place(bump_t *b, char *p, size_t size)
 	return p;
 }
 
+/* Where the block at p may end at most (its block's top), or NULL if foreign. */
+static char *
+end_of(const bump_t *b, const char *p, char *top)
+{
+	if (b->nblocks == 0)
+		return NULL;
+	if (p >= b->base && p < top)
+		return top;
+	for (unsigned i = 0; i + 1 < b->nblocks; i++)
+		if (p >= b->block_start[i] && p < block_end(b, i))
+			return block_end(b, i);
+	return NULL;
+}
+
 void *
 bump_realloc(bump_t *b, void *ptr, size_t size)
 {
-	char *p = ptr, *top, *moved;
+	char *p = ptr, *top, *end, *moved;
 	size_t old;
 
-	if (b == NULL) {
+	if (!bump__live(b)) {
 		errno = EINVAL;
 		return NULL;
 	}
@@ -515,14 +838,15 @@ bump_realloc(bump_t *b, void *ptr, size_t size)
 		return bump_malloc(b, size);
 	top = is_threadsafe(b) ? __atomic_load_n(&b->top, __ATOMIC_RELAXED) :
 	    b->top;
-	if (p < b->base || p >= top) {
+	if ((end = end_of(b, p, top)) == NULL) {
 		errno = EINVAL;
 		return NULL;
 	}
 	if (p == b->last) {	/* never set in a BUMP_THREADSAFE arena */
 		if (resize_in_place(b, p, size) != NULL)
 			return p;
-		if (size > (size_t)(b->limit - p)) {
+		/* Only a chunk has a successor to move to. */
+		if (!is_chunk(current_kind(b)) && size > (size_t)(b->limit - p)) {
 			errno = ENOMEM;
 			return NULL;
 		}
@@ -534,7 +858,7 @@ bump_realloc(bump_t *b, void *ptr, size_t size)
 	 * to the top it had (the tools may check every byte: only when the
 	 * new block exists, never for a request that fails anyway).
 	 */
-	old = (size_t)(top - p);
+	old = (size_t)(end - p);
 	old = bump__readable_prefix(p, old < size ? old : size);
 	bump__copy_block(moved, p, old);
 	return moved;
@@ -543,36 +867,105 @@ bump_realloc(bump_t *b, void *ptr, size_t size)
 void
 bump_free(bump_t *b, void *ptr)
 {
-	if (b != NULL && ptr != NULL && ptr == b->last)
+	if (bump__live(b) && ptr != NULL && ptr == b->last)
 		lower_top(b, b->last);
 }
 
+/* Most bytes handed out at once so far. */
+static size_t
+peak_of(const bump_t *b)
+{
+	size_t used = bump_used(b);
+
+	return used > b->peak ? used : b->peak;
+}
+
+/*
+ * The top comes down to logical offset `offset`: blocks above it go back
+ * to the chunk layer.  The one that holds it becomes current.
+ */
+static void
+lower_to(bump_t *b, size_t offset)
+{
+	unsigned i;
+
+	b->peak = peak_of(b);
+	if (b->nblocks == 0)
+		return;
+	for (i = b->nblocks - 1; i > 0 && b->block_offset[i] > offset; i--)
+		continue;
+	if (i + 1 < b->nblocks)
+		back_to(b, i, block_end(b, i));
+	lower_top(b, b->base + (offset - b->block_offset[i]));
+}
+
+/*
+ * bump_reset keeps the newest block (the biggest) and its warm pages;
+ * older chunks go back to the chunk layer.
+ */
 void
 bump_reset(bump_t *b)
 {
-	if (b != NULL)
-		lower_top(b, b->base);
+	unsigned last;
+
+	if (!bump__live(b))
+		return;
+	b->peak = peak_of(b);
+	if (b->nblocks == 0)
+		return;
+	last = b->nblocks - 1;
+	for (unsigned i = 0; i < last; i++)
+		drop_block(b, i);
+	b->block_start[0] = b->block_start[last];
+	b->block_kind[0] = b->block_kind[last];
+	b->block_offset[0] = 0;
+	save_region(b);
+	{
+		char *top = b->top, *dirty = b->dirty_end;
+
+		enter_block(b, 0, top, 0);
+		b->dirty_end = dirty;
+	}
+	lower_top(b, b->base);
 }
 
 int
 bump_trim(bump_t *b)
 {
-	char *keep;
+	size_t page = bump__os_page_size();
+	char *keep, *end;
 
-	if (b == NULL) {
+	if (!bump__live(b)) {
 		errno = EINVAL;
 		return -1;
 	}
-	keep = b->base + round_up((size_t)(b->top - b->base),
-	    bump__os_page_size());
-	if (keep >= b->commit_end || (b->flags & BUMP__PINNED))
+	/* A reservation set aside by a rewind goes back to the OS whole. */
+	if (b->region != NULL && current_kind(b) != BLOCK_RESERVATION)
+		close_region(b);
+	if (b->nblocks == 0 || (b->flags & BUMP__PINNED))
 		return 0;	/* nothing to give back, or pinned pages */
+	/* Whole pages only: a chunk below a page has none of its own. */
+	keep = (char *)round_up((size_t)(uintptr_t)b->top, page);
+	if (is_chunk(current_kind(b))) {
+		/* The chunk stays the arena's: drop its free pages' contents. */
+		end = (char *)((uintptr_t)(b->base + ((size_t)1 <<
+		    current_kind(b))) & ~(uintptr_t)(page - 1));
+		if (keep >= end || keep >= b->dirty_end)
+			return 0;
+		if (bump__os_purge(keep, (size_t)(end - keep)) != 0)
+			return -1;
+		b->dirty_end = keep;
+		return 0;
+	}
+	if (current_kind(b) != BLOCK_RESERVATION || keep >= b->commit_end)
+		return 0;	/* the caller's buffer, or nothing committed above */
 	bump__on_decommit(keep, b->commit_end);
 	if (bump__os_decommit(keep, (size_t)(b->commit_end - keep)) != 0) {
 		bump__on_lower(b, keep);	/* still committed and free */
 		return -1;
 	}
 	b->commit_end = keep;
+	b->region_commit = keep;
 	b->fast_end = fast_end_for(b);
 	if (b->dirty_end > keep)
 		b->dirty_end = keep;
@@ -590,22 +983,23 @@ bump_mark(const bump_t *b)
 void
 bump_rewind(bump_t *b, bump_mark_t mark)
 {
-	if (b != NULL && mark.offset <= (size_t)(b->top - b->base))
-		lower_top(b, b->base + mark.offset);
+	if (bump__live(b) && mark.offset <= bump_used(b))
+		lower_to(b, mark.offset);
 }
 
 size_t
 bump_used(const bump_t *b)
 {
-	if (b == NULL)
+	if (!bump__live(b))
 		return 0;
-	return (size_t)(__atomic_load_n(&b->top, __ATOMIC_RELAXED) - b->base);
+	return before(b) + (size_t)(__atomic_load_n(&b->top, __ATOMIC_RELAXED) -
+	    b->base);
 }
 
 size_t
 bump_capacity(const bump_t *b)
 {
-	return b == NULL ? 0 : (size_t)(b->limit - b->base);
+	return bump__live(b) ? b->cap : 0;
 }
 
 int
@@ -613,5 +1007,69 @@ bump_owns(const bump_t *b, const void *p)
 {
 	const char *c = p;
 
-	return b != NULL && c >= b->base && c < b->limit;
+	if (!bump__live(b) || b->nblocks == 0)
+		return 0;
+	if (c >= b->base && c < b->limit)
+		return 1;
+	for (unsigned i = 0; i + 1 < b->nblocks; i++)
+		if (c >= b->block_start[i] &&
+		    c < b->block_start[i] + block_size(b, i))
+			return 1;
+	return 0;
+}
+
+/* ---- statistics ------------------------------------------------------- */
+
+int
+bump_stats(const bump_t *b, struct bump_stats *st)
+{
+	size_t held = 0, wasted = 0;
+
+	if (!bump__live(b) || st == NULL) {
+		errno = EINVAL;
+		return -1;
+	}
+	for (unsigned i = 0; i < b->nblocks; i++) {
+		if (is_chunk(b->block_kind[i]))
+			held += (size_t)1 << b->block_kind[i];
+		if (i + 1 < b->nblocks)
+			wasted += block_size(b, i) -
+			    (b->block_offset[i + 1] - b->block_offset[i]);
+	}
+	if (b->region != NULL) {
+		char *commit = current_kind(b) == BLOCK_RESERVATION &&
+		    b->commit_end > b->region_commit ? b->commit_end :
+		    b->region_commit;
+
+		held += (size_t)(commit - b->region);
+	}
+	if (current_kind(b) == BLOCK_BUFFER)
+		held += b->cap;
+	memset(st, 0, sizeof *st);
+	st->used = bump_used(b);
+	st->peak = peak_of(b);
+	st->capacity = b->cap;
+	st->committed = held;
+	st->wasted = wasted;
+	st->blocks = b->nblocks;
+	st->reserved = b->mapping != NULL ? b->mapping_size : 0;
+	st->overhead = b->header_size != 0 ? b->header_size : sizeof *b;
+	return 0;
+}
+
+int
+bump_stats_print(const bump_t *b, FILE *f)
+{
+	struct bump_stats st;
+
+	if (f == NULL || bump_stats(b, &st) != 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (fprintf(f, "bump arena %p: used %zu, peak %zu, capacity %zu, "
+	    "committed %zu, wasted %zu, blocks %zu, reserved %zu, "
+	    "overhead %zu\n", (const void *)b, st.used, st.peak, st.capacity,
+	    st.committed, st.wasted, st.blocks, st.reserved, st.overhead) < 0)
+		return -1;
+	return 0;
 }

@@ -16,9 +16,27 @@
 #define BUMP__WATCHED (1u << 30)
 
 /*
- * The bookkeeping sits on its own page below a guard page, below the
- * region, so that a user's overrun runs away from it and an underrun of
- * the first block faults.  Without BUMP_THREADSAFE nothing here is atomic.
+ * An arena hands out memory from a chain of blocks, each a chunk of the
+ * chunk layer (lib/chunks.h), a reservation of the arena's own (always the
+ * last one), or the caller's buffer (bump_create_in).  The logical offset
+ * of a block is the number of bytes handed out before it: bump_used and
+ * bump_mark count in that order.
+ */
+enum {
+	BLOCK_RESERVATION = 0,	/* kind of a block that is not a chunk */
+	BLOCK_BUFFER = 1
+};
+
+#define BUMP__MAX_BLOCKS 17
+#define BUMP__MAGIC 0x62756d70u		/* "bump": a live arena */
+#define BUMP__DEAD 0x64656164u		/* "dead": destroyed */
+
+/*
+ * The bookkeeping lives in a chunk of its own (or at the start of the
+ * caller's buffer), apart from the memory handed out, so that a user's
+ * overrun cannot reach it.  The fields from top to limit describe the
+ * current block (blocks[nblocks - 1]); without BUMP_THREADSAFE nothing here
+ * is atomic.
  */
 struct bump {
 	union {		/* the public prefix the inline bump_malloc() uses */
@@ -43,7 +61,20 @@ struct bump {
 	uintptr_t owner;	/* the first allocating thread, 0 for none yet */
 	int crowded;		/* a second thread has allocated */
 	size_t redzone;		/* bytes left unused before each block */
+	uint32_t magic;		/* BUMP__MAGIC while alive */
+	unsigned nblocks;	/* blocks in the chain, the current one last */
+	size_t cap;		/* the most bytes handed out at once */
+	size_t peak;		/* most bytes handed out, at the last lowering */
+	char *region;		/* own reservation's usable start, or NULL */
+	char *region_commit;	/* [region, region_commit) is committed */
+	size_t header_size;	/* bytes of this bookkeeping */
+	char *block_start[BUMP__MAX_BLOCKS];
+	size_t block_offset[BUMP__MAX_BLOCKS];	/* logical offset of each */
+	unsigned char block_kind[BUMP__MAX_BLOCKS];	/* chunk shift, BLOCK_* */
 };
+
+/* 1 when b is a live arena (not NULL, not destroyed). */
+int bump__live(const bump_t *b);
 
 /* Allocate size bytes aligned to align (a power of two) from a live arena. */
 void *bump__alloc(bump_t *b, size_t size, size_t align);

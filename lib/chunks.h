@@ -29,6 +29,21 @@
  *    to the OS now; returns the bytes given back.
  *  - bump__chunks_usage(pool, &in_use, &cached): bytes handed out and
  *    bytes kept committed in the cache, for statistics.
+ *
+ * Added by the implementation:
+ *  - A chunk given back must be addressable for ASan and Valgrind (the
+ *    layer keeps its free-list link in the chunk's first bytes).
+ *  - The cache keeps at most BUMP_CHUNK_CACHE bytes of written chunks of a
+ *    page or more per pool; beyond it a chunk given back is purged (its
+ *    pages go back to the OS, its addresses stay in the pool).  Chunks
+ *    smaller than a page are kept (at most as many as were ever in use at
+ *    once) until bump__chunks_purge, which merges whole pages of them
+ *    back and purges those.
+ *  - Locks are per size class (plus one for carving new memory), held for
+ *    a few instructions, never nested, and taken around fork() by handlers
+ *    the layer registers itself (bump__os_atfork): a child of a
+ *    multithreaded parent keeps working.
+ *  - bump__chunks_reserved(pool): address space the pool has reserved.
  */
 #ifndef BUMP_CHUNKS_H
 #define BUMP_CHUNKS_H
@@ -38,7 +53,32 @@
 #define BUMP_CHUNK_MIN_SHIFT 8		/* 256 bytes: a small arena's first */
 #define BUMP_CHUNK_MAX_SHIFT 22		/* 4 MiB */
 
-struct bump_chunks;	/* defined below by the implementation; fields private */
+/* Free chunks of a page or more the cache keeps per pool before purging. */
+#define BUMP_CHUNK_CACHE ((size_t)32 << 20)
+/* The shared pool reserves address space in spans this size. */
+#define BUMP_CHUNK_SPAN ((size_t)64 << 20)
+#define BUMP_CHUNK_CLASSES (BUMP_CHUNK_MAX_SHIFT - BUMP_CHUNK_MIN_SHIFT + 1)
+
+struct bump_free_chunk_;
+
+/* One size class: its free chunks and the lock that guards them. */
+struct bump_chunk_class_ {
+	_Alignas(64) int lock;	/* a cache line each: no false sharing */
+	struct bump_free_chunk_ *head;
+	size_t count;
+};
+
+/* Fields private to lib/chunks.c; zeroed storage is an unready pool. */
+struct bump_chunks {
+	struct bump_chunk_class_ classes[BUMP_CHUNK_CLASSES];
+	_Alignas(64) int carve_lock;	/* guards cursor and end */
+	char *cursor, *end;	/* uncarved memory of the newest span */
+	const char *fixed_base, *fixed_end;	/* a fixed pool's whole range */
+	int fixed;		/* never reserves more */
+	int registered;		/* on the fork list */
+	size_t in_use, cached, reserved;	/* bytes, updated atomically */
+	struct bump_chunks *next_pool;	/* the fork list */
+};
 
 void *bump__chunk_get(struct bump_chunks *pool, unsigned shift, int *fresh);
 void bump__chunk_put(struct bump_chunks *pool, void *chunk, unsigned shift);
@@ -48,5 +88,6 @@ int bump__chunks_owns(const struct bump_chunks *pool, const void *p);
 size_t bump__chunks_purge(struct bump_chunks *pool);
 void bump__chunks_usage(const struct bump_chunks *pool, size_t *in_use,
     size_t *cached);
+size_t bump__chunks_reserved(const struct bump_chunks *pool);
 
 #endif /* BUMP_CHUNKS_H */

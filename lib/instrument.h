@@ -169,12 +169,17 @@ bump__instr_redzone(void)
 }
 
 /* A new arena: [base, commit_end) is committed, nothing is handed out. */
+/*
+ * Memcheck sees each block of an arena (chunk, reservation, buffer) as a
+ * pool of its own, named by the block's start: trimming a pool then never
+ * touches the blocks of other chunks.
+ */
 static inline void
 bump__on_create(bump_t *b)
 {
 	bump__asan_poison(b->base, (size_t)(b->commit_end - b->base));
 #ifdef BUMP_VALGRIND
-	VALGRIND_CREATE_MEMPOOL(b, 0, 0);
+	VALGRIND_CREATE_MEMPOOL(b->base, 0, 0);
 	VALGRIND_MAKE_MEM_NOACCESS(b->base, (size_t)(b->commit_end - b->base));
 #endif
 }
@@ -222,7 +227,7 @@ bump__on_alloc(bump_t *b, char *gap, char *p, size_t n)
 	(void)from;
 	(void)to;
 #ifdef BUMP_VALGRIND
-	VALGRIND_MEMPOOL_ALLOC(b, p, n);
+	VALGRIND_MEMPOOL_ALLOC(b->base, p, n);
 #else
 	(void)b;
 	(void)gap;
@@ -250,7 +255,7 @@ bump__on_resize(bump_t *b, char *p, size_t old_n, size_t new_n)
 	else
 		bump__asan_unpoison(p + old_n, new_n - old_n);
 #ifdef BUMP_VALGRIND
-	VALGRIND_MEMPOOL_CHANGE(b, p, p, new_n);
+	VALGRIND_MEMPOOL_CHANGE(b->base, p, p, new_n);
 	/* The pool only records the size: say what the bytes are, too. */
 	if (new_n < old_n)
 		VALGRIND_MAKE_MEM_NOACCESS(p + new_n, old_n - new_n);
@@ -275,9 +280,10 @@ bump__on_lower(bump_t *b, char *new_top)
 	bump__asan_poison(new_top, (size_t)(b->commit_end - new_top));
 #ifdef BUMP_VALGRIND
 	if (new_top == b->last)
-		VALGRIND_MEMPOOL_FREE(b, new_top);
+		VALGRIND_MEMPOOL_FREE(b->base, new_top);
 	else
-		VALGRIND_MEMPOOL_TRIM(b, b->base, (size_t)(new_top - b->base));
+		VALGRIND_MEMPOOL_TRIM(b->base, b->base,
+		    (size_t)(new_top - b->base));
 	VALGRIND_MAKE_MEM_NOACCESS(new_top, (size_t)(b->commit_end - new_top));
 #else
 	(void)b;
@@ -297,12 +303,18 @@ bump__on_decommit(char *from, char *to)
 	(void)to;
 }
 
+/*
+ * The block [start, end) leaves the arena (given back to the chunk layer,
+ * released, or kept unused): nothing in it is live any more, and the
+ * chunk layer may write its free-list link into it.
+ */
 static inline void
-bump__on_destroy(bump_t *b)
+bump__on_drop_block(char *start, char *end)
 {
-	bump__on_decommit(b->base, b->commit_end);
+	bump__on_decommit(start, end);
 #ifdef BUMP_VALGRIND
-	VALGRIND_DESTROY_MEMPOOL(b);
+	VALGRIND_DESTROY_MEMPOOL(start);
+	VALGRIND_MAKE_MEM_UNDEFINED(start, (size_t)(end - start));
 #endif
 }
 

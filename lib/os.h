@@ -47,4 +47,54 @@ void *bump__os_reserve_pinned_huge(size_t size);
 /* Return a whole reservation made by bump__os_reserve. */
 void bump__os_release(void *p, size_t size);
 
+/*
+ * Drop the pages of committed [p, p+size) but keep the range usable: it
+ * reads as zero afterwards and costs RAM again only once written.  0, or
+ * -1/errno (the pages then keep their content).
+ */
+int bump__os_purge(void *p, size_t size);
+
+/*
+ * Have prepare run before fork() and parent/child after it, in the
+ * process that called fork and in the child.  Where there is no fork it
+ * does nothing.  0, or -1 when the OS refuses.
+ */
+int bump__os_atfork(void (*prepare)(void), void (*parent)(void),
+    void (*child)(void));
+
+/* Let another thread run (a spinning lock's holder may be preempted). */
+void bump__os_yield(void);
+
+/*
+ * Every function here leaves errno alone when it succeeds; the probes and
+ * hints (page sizes, huge page hints) leave it alone whatever happens.
+ */
+
+/*
+ * For the malloc replacement (POSIX only; Windows has stubs that refuse).
+ * None of these may call malloc.
+ */
+
+/* Move or resize the committed mapping [p, p+old) to new_size bytes,
+ * keeping its pages; NULL where the OS cannot (the caller copies). */
+void *bump__os_remap(void *p, size_t old_size, size_t new_size);
+
+/* Call fn(state) when a thread that registered state exits.  Create the
+ * key once (0, or -1 when the OS has none), then register per thread. */
+int bump__os_thread_exit_key(void (*fn)(void *state));
+void bump__os_thread_exit_watch(void *state);
+
+/* The environment variable name, or NULL; no copy is made. */
+const char *bump__os_getenv(const char *name);
+
+/* A copy of stderr that survives the program closing it (-1 if none). */
+int bump__os_dup_stderr(void);
+
+/* Write all of [s, s+len) to fd (2: stderr), retrying on EINTR. */
+void bump__os_write(int fd, const char *s, size_t len);
+
+/* The process id, and a monotonic clock in milliseconds. */
+unsigned long bump__os_pid(void);
+unsigned long long bump__os_now_ms(void);
+
 #endif /* BUMP_OS_H */

@@ -7,10 +7,15 @@
  */
 #include <config.h>
 
+#define _GNU_SOURCE 1	/* mremap */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "os.h"
@@ -44,13 +49,17 @@ read_thp_size(void)
 	char buf[32];
 	size_t size = 0;
 	ssize_t n;
+	int saved = errno;	/* a probe: /sys may be absent (chroot, container) */
 	int fd = open("/sys/kernel/mm/transparent_hugepage/hpage_pmd_size",
 	    O_RDONLY | O_CLOEXEC);
 
-	if (fd < 0)
+	if (fd < 0) {
+		errno = saved;
 		return 0;
+	}
 	n = read(fd, buf, sizeof buf);
 	close(fd);
+	errno = saved;
 	for (ssize_t i = 0; i < n && buf[i] >= '0' && buf[i] <= '9'; i++)
 		size = size * 10 + (size_t)(buf[i] - '0');
 	return size;
@@ -74,7 +83,10 @@ bump__os_huge_page_size(void)
 void
 bump__os_hugepage_hint(void *p, size_t size)
 {
+	int saved = errno;	/* a kernel without THP says EINVAL */
+
 	(void)madvise(p, size, MADV_HUGEPAGE);
+	errno = saved;
 }
 #else
 size_t
@@ -160,4 +172,109 @@ void
 bump__os_release(void *p, size_t size)
 {
 	(void)munmap(p, size);
+}
+
+int
+bump__os_purge(void *p, size_t size)
+{
+#if defined(__linux__) && defined(HAVE_MADV_DONTNEED)
+	/* Linux zero-fills private anonymous pages dropped this way. */
+	return madvise(p, size, MADV_DONTNEED);
+#else
+	/* Elsewhere MADV_DONTNEED may keep the data: map fresh pages over it. */
+	void *q = mmap(p, size, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0);
+
+	return q == MAP_FAILED ? -1 : 0;
+#endif
+}
+
+int
+bump__os_atfork(void (*prepare)(void), void (*parent)(void),
+    void (*child)(void))
+{
+	int err = pthread_atfork(prepare, parent, child);
+
+	if (err != 0) {
+		errno = err;
+		return -1;
+	}
+	return 0;
+}
+
+void
+bump__os_yield(void)
+{
+	(void)sched_yield();
+}
+
+void *
+bump__os_remap(void *p, size_t old_size, size_t new_size)
+{
+#if defined(HAVE_MREMAP) && defined(MREMAP_MAYMOVE)
+	void *q = mremap(p, old_size, new_size, MREMAP_MAYMOVE);
+
+	return q == MAP_FAILED ? NULL : q;
+#else
+	(void)p;
+	(void)old_size;
+	(void)new_size;
+	return NULL;
+#endif
+}
+
+static pthread_key_t exit_key;
+
+int
+bump__os_thread_exit_key(void (*fn)(void *state))
+{
+	return pthread_key_create(&exit_key, fn) == 0 ? 0 : -1;
+}
+
+void
+bump__os_thread_exit_watch(void *state)
+{
+	(void)pthread_setspecific(exit_key, state);
+}
+
+const char *
+bump__os_getenv(const char *name)
+{
+	return getenv(name);
+}
+
+int
+bump__os_dup_stderr(void)
+{
+	return fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 200);
+}
+
+void
+bump__os_write(int fd, const char *s, size_t len)
+{
+	for (size_t done = 0; done < len;) {
+		ssize_t n = write(fd, s + done, len - done);
+
+		if (n <= 0 && errno != EINTR)
+			return;
+		if (n > 0)
+			done += (size_t)n;
+	}
+}
+
+unsigned long
+bump__os_pid(void)
+{
+	return (unsigned long)getpid();
+}
+
+unsigned long long
+bump__os_now_ms(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
+		return 0;
+	return (unsigned long long)ts.tv_sec * 1000u +
+	    (unsigned long long)ts.tv_nsec / 1000000u;
 }

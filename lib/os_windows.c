@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <windows.h>
 
 #include "os.h"
@@ -134,4 +135,91 @@ bump__os_release(void *p, size_t size)
 {
 	(void)size;	/* MEM_RELEASE frees the whole reservation */
 	(void)VirtualFree(p, 0, MEM_RELEASE);
+}
+
+/* Decommitting drops the pages; committing again gives zero pages. */
+int
+bump__os_purge(void *p, size_t size)
+{
+	if (bump__os_decommit(p, size) != 0)
+		return -1;
+	return bump__os_commit(p, size);
+}
+
+/* Windows has no fork. */
+int
+bump__os_atfork(void (*prepare)(void), void (*parent)(void),
+    void (*child)(void))
+{
+	(void)prepare;
+	(void)parent;
+	(void)child;
+	return 0;
+}
+
+void
+bump__os_yield(void)
+{
+	(void)SwitchToThread();
+}
+
+/* The malloc replacement is not built for Windows: what it needs from the
+ * OS is declared for every OS, and answered here as simply as possible. */
+void *
+bump__os_remap(void *p, size_t old_size, size_t new_size)
+{
+	(void)p;
+	(void)old_size;
+	(void)new_size;
+	return NULL;
+}
+
+int
+bump__os_thread_exit_key(void (*fn)(void *state))
+{
+	(void)fn;
+	return -1;
+}
+
+void
+bump__os_thread_exit_watch(void *state)
+{
+	(void)state;
+}
+
+const char *
+bump__os_getenv(const char *name)
+{
+	return getenv(name);
+}
+
+int
+bump__os_dup_stderr(void)
+{
+	return -1;
+}
+
+void
+bump__os_write(int fd, const char *s, size_t len)
+{
+	HANDLE h = GetStdHandle(fd == 1 ? STD_OUTPUT_HANDLE : STD_ERROR_HANDLE);
+	DWORD n;
+
+	while (len > 0 && WriteFile(h, s, len > 65536 ? 65536 : (DWORD)len,
+	    &n, NULL) && n > 0) {
+		s += n;
+		len -= n;
+	}
+}
+
+unsigned long
+bump__os_pid(void)
+{
+	return (unsigned long)GetCurrentProcessId();
+}
+
+unsigned long long
+bump__os_now_ms(void)
+{
+	return (unsigned long long)GetTickCount64();
 }

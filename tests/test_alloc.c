@@ -29,7 +29,10 @@ all_bytes(const unsigned char *p, size_t n, unsigned char v)
 	return 1;
 }
 
-/* Fresh arena whose first allocation marks the region start. */
+/*
+ * Fresh arena whose first allocation marks the region start, made one
+ * contiguous block (whole_arena) so that placement is exact.
+ */
 static bump_t *
 fresh(size_t reserve, unsigned flags)
 {
@@ -37,6 +40,7 @@ fresh(size_t reserve, unsigned flags)
 
 	ck_assert_ptr_nonnull(b);
 	ck_assert_uint_eq(bump_used(b), 0);
+	whole_arena(b);
 	return b;
 }
 

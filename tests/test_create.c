@@ -491,18 +491,24 @@ END_TEST
 /*
  * Windows charges committed memory against the commit limit at once, so
  * an arena must commit only what it hands out: 64 MiB used of an 8 GiB
- * reserve commits about 64 MiB (one commit step and the bookkeeping page
- * more at most), and trim gives it back.
+ * reserve commits about 64 MiB (one commit step more at most; the arena
+ * moved to a reservation of its own), and trim gives it back.
  */
 START_TEST(test_commit_follows_use)
 {
 	const size_t used = 64 * MiB;
 	bump_t *b = bump_create(8 * GiB, 0);
+	struct bump_stats st;
 	unsigned char *p;
 	size_t committed;
 
 	ck_assert_ptr_nonnull(b);
-	ck_assert_uint_le(committed_bytes(b), MiB);
+	/*
+	 * The bookkeeping sits in a chunk of the shared layer, which commits
+	 * 4 MiB at a time for all arenas: the arena itself holds nothing yet.
+	 */
+	ck_assert_int_eq(bump_stats(b, &st), 0);
+	ck_assert_uint_eq(st.committed, 0);
 	p = bump_malloc(b, used);
 	ck_assert_ptr_nonnull(p);
 	fill_bytes(p, 0x6b, used);
@@ -558,7 +564,14 @@ START_TEST(test_many_arenas)
 }
 END_TEST
 
-/* Writing one byte past the capacity faults, whatever the flags. */
+/*
+ * Guard pages surround an arena's own reservation: the region of a
+ * BUMP_THREADSAFE, BUMP_HUGEPAGES or BUMP_PREFAULT arena from the start,
+ * and that of a plain arena once it has outgrown 4 MiB chunks.  Small
+ * plain arenas live in shared chunks (a million of them fit in RAM) and
+ * have no guard pages of their own; bump_owns still ends at the capacity.
+ * Writing one byte past the capacity of a reservation faults.
+ */
 START_TEST(test_overrun_faults)
 {
 	const size_t ps = page_size();
@@ -579,18 +592,42 @@ START_TEST(test_overrun_faults)
 			p = bump_malloc(b, cap);
 			ck_assert_ptr_nonnull(p);
 			fill_bytes(p, 0x99, cap);	/* all of it is usable */
-			if (on_large_page(p)) {
-				bump_destroy(b);
+			ck_assert_int_eq(bump_owns(b, p + cap - 1), 1);
+			ck_assert_int_eq(bump_owns(b, p + cap), 0);
+			if (flags[j] == 0 || on_large_page(p)) {
+				bump_destroy(b);	/* in a shared chunk */
 				continue;
 			}
 			assert_segv(p + cap);
 			assert_segv(p + cap + ps - 1);
 			bump_destroy(b);
 		}
+	/* A plain arena that moved to its own reservation is guarded. */
+	for (i = 0; i < sizeof req / sizeof req[0]; i++) {
+		size_t cap = 8 * MiB + req[i];
+		bump_t *b = bump_create(cap, 0);
+		unsigned char *p;
+
+		ck_assert_ptr_nonnull(b);
+		whole_arena(b);
+		p = bump_malloc(b, cap);
+		ck_assert_ptr_nonnull(p);
+		fill_bytes(p, 0x99, cap);
+		if (!on_large_page(p)) {
+			assert_segv(p + cap);
+			assert_segv(p + cap + ps - 1);
+			assert_segv(p - 1);
+		}
+		bump_destroy(b);
+	}
 }
 END_TEST
 
-/* The bookkeeping is not reachable by running off the first block downward. */
+/*
+ * The bookkeeping is not reachable by running off the first block
+ * downward: it lives in a chunk of its own.  Below a reservation's first
+ * block a guard page faults.
+ */
 START_TEST(test_underrun_faults)
 {
 	const unsigned flags[] = { 0, BUMP_THREADSAFE, BUMP_HUGEPAGES,
@@ -606,7 +643,11 @@ START_TEST(test_underrun_faults)
 		ck_assert_ptr_nonnull(p);
 		*p = 1;
 		ck_assert_int_eq(bump_owns(b, p - 1), 0);
-		if (on_large_page(p)) {
+		/* Far from the bookkeeping, before it or after it. */
+		ck_assert_uint_ge((uintptr_t)p > (uintptr_t)b ?
+		    (uintptr_t)p - (uintptr_t)b : (uintptr_t)b - (uintptr_t)p,
+		    sizeof(void *) * 32);
+		if (flags[j] == 0 || on_large_page(p)) {
 			bump_destroy(b);
 			continue;
 		}

@@ -25,6 +25,7 @@ arena_at(size_t reserve, unsigned flags, uintptr_t *base)
 	void *p;
 
 	ck_assert_ptr_nonnull(b);
+	whole_arena(b);
 	p = bump_malloc(b, 0);		/* the first block starts the region */
 	ck_assert_ptr_nonnull(p);
 	*base = (uintptr_t)p;
@@ -226,6 +227,7 @@ START_TEST(test_big_grow_from_odd_end)
 	unsigned char *p, *q;
 
 	ck_assert_ptr_nonnull(b);
+	whole_arena(b);		/* its own reservation: growth in place */
 	for (size_t odd = 1; odd < 16; odd += 7) {
 		p = bump_aligned_alloc(b, 32 * KiB, odd);
 		ck_assert_ptr_nonnull(p);

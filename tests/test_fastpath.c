@@ -56,6 +56,8 @@ compare_until_exhausted(unsigned flags)
 
 	ck_assert_ptr_nonnull(in);
 	ck_assert_ptr_nonnull(out);
+	whole_arena(in);	/* one 4 MiB chunk each: offsets compare */
+	whole_arena(out);
 	for (;;) {
 		size_t n = next_size(&state);
 		char *p, *q;
@@ -111,6 +113,7 @@ START_TEST(test_inline_alignment)
 	bump_t *b = bump_create(0, 0);
 
 	ck_assert_ptr_nonnull(b);
+	whole_arena(b);
 	for (size_t n = 1; n <= 64; n++) {
 		char *odd = bump_malloc(b, 1);	/* leave the top odd */
 		char *p = bump_malloc(b, n);
@@ -164,6 +167,7 @@ START_TEST(test_inline_block_is_newest)
 	size_t used;
 
 	ck_assert_ptr_nonnull(b);
+	whole_arena(b);
 	p = bump_malloc(b, 32);
 	ck_assert_ptr_nonnull(p);
 	used = bump_used(b);
@@ -245,6 +249,7 @@ START_TEST(test_threadsafe_alone_is_exact)
 
 	ck_assert_ptr_nonnull(s);
 	ck_assert_ptr_nonnull(p);
+	whole_arena(p);		/* one region, as the shared arena has */
 	for (int round = 0; round < 2; round++) {
 		for (int i = 0; i < 5000; i++) {
 			size_t n = next_size(&state) % 5000;
@@ -275,6 +280,7 @@ START_TEST(test_big_arena_commit_and_trim)
 
 	ck_assert_ptr_nonnull(b);
 	ck_assert_uint_eq(bump_capacity(b), cap);
+	whole_arena(b);		/* its own reservation, committed as used */
 	before = rss_kib();
 	for (size_t done = 0; done < cap; done += 64 * KiB) {
 		size_t n = cap - done < 64 * KiB ? cap - done : 64 * KiB;

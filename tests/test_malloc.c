@@ -15,6 +15,7 @@
 #endif
 
 #include <dlfcn.h>
+#include <fcntl.h>
 #include <errno.h>
 #include <malloc.h>
 #include <pthread.h>
@@ -25,6 +26,8 @@
 #include <sys/wait.h>
 
 #include "testutil.h"
+#include <bump_alloc_malloc.h>
+#include <sys/resource.h>
 
 /* The default reserve of this program: 256 MiB (BUMP_ALLOC_SIZE wins). */
 const size_t bump_alloc_global_size = 256 * MiB;
@@ -363,17 +366,62 @@ mapped(void *p, size_t len)
 	return mincore(p, len, vec) == 0 || errno != ENOMEM;
 }
 
-START_TEST(large_blocks_unmapped_on_free)
+/* Lines of /proc/self/maps: one more for every new mapping. */
+static int
+count_mappings(void)
 {
-	char *p = malloc(8 * MiB), *q;
+	char buf[4096];
+	int fd = open("/proc/self/maps", O_RDONLY), n = 0;
+	ssize_t len;
+
+	if (fd < 0)
+		return -1;
+	while ((len = read(fd, buf, sizeof buf)) > 0)
+		for (ssize_t i = 0; i < len; i++)
+			n += buf[i] == '\n';
+	close(fd);
+	return n;
+}
+
+START_TEST(large_blocks_cached_then_unmapped)
+{
+	char *p = malloc(8 * MiB), *q, *big;
+	int maps;
 
 	ck_assert_ptr_nonnull(p);
 	ck_assert_uint_eq((uintptr_t)p % page_size(), 0);
 	memset(p, 1, 8 * MiB);
-	ck_assert_int_eq(mapped(p, page_size()), 1);
 	free(p);
+	/* Kept for reuse: the next block of its size takes it as it is. */
+	ck_assert_int_eq(mapped(p, page_size()), 1);
+	q = malloc(8 * MiB - 100);
+	ck_assert_ptr_eq(q, p);
+	ck_assert_uint_eq(malloc_usable_size(q), 8 * MiB);
+	free(q);
+	/* Steady state: no new mapping however often big blocks come and go. */
+	for (int i = 0; i < 200; i++) {
+		char *a = malloc(6 * MiB - (size_t)i * 8), *b = calloc(1, MiB);
+
+		if (i == 1)
+			maps = count_mappings();
+		ck_assert_ptr_nonnull(a);
+		ck_assert_int_eq(b[MiB - 1], 0);
+		memset(b, 2, MiB);
+		a[6 * MiB - 1] = 1;
+		free(a);
+		free(b);
+	}
+	ck_assert_int_eq(count_mappings(), maps);
+	/* Above the cache's size, and after malloc_trim, pages go back. */
+	big = malloc(40 * MiB);
+	memset(big, 1, 40 * MiB);
+	free(big);
+	ck_assert_int_eq(mapped(big, page_size()), 0);
+	p = malloc(8 * MiB);
+	free(p);
+	ck_assert_int_eq(malloc_trim(0), 1);
 	ck_assert_int_eq(mapped(p, page_size()), 0);
-	/* calloc of a large block is fresh, zero memory. */
+	/* calloc of a large block is zero memory, reused or not. */
 	q = calloc(1, 2 * MiB);
 	for (size_t i = 0; i < 2 * MiB; i += 4096)
 		ck_assert_int_eq(q[i], 0);
@@ -736,6 +784,20 @@ scenario_fifo(void)
 	return 0;
 }
 
+/* Every other block freed, the rest kept: nothing can come back. */
+static int
+scenario_interleaved(void)
+{
+	enum { N = 100000 };
+	static char *blocks[N];
+
+	for (int i = 0; i < N; i++)
+		blocks[i] = malloc(64);
+	for (int i = 0; i < N; i += 2)
+		free(blocks[i]);
+	return 0;
+}
+
 /* Frees in reverse order (LIFO): everything comes back. */
 static int
 scenario_lifo(void)
@@ -800,6 +862,173 @@ scenario_thread_churn(void)
 	return 0;
 }
 
+/* ---- Threads that free each other's blocks (child processes) ---------- */
+
+enum { RING = 4096, HANDED = 1000000 };
+static void *ring[RING];
+static size_t ring_head, ring_tail;
+
+static size_t
+block_len(size_t i)
+{
+	return 16 + i % 113;
+}
+
+static void *
+producer(void *arg)
+{
+	for (size_t i = 0; i < HANDED; i++) {
+		unsigned char *p = malloc(block_len(i));
+
+		if (p == NULL)
+			return arg;
+		memset(p, (int)(i & 0xff), block_len(i));
+		while (i - __atomic_load_n(&ring_tail, __ATOMIC_ACQUIRE) >= RING)
+			sched_yield();
+		ring[i % RING] = p;
+		__atomic_store_n(&ring_head, i + 1, __ATOMIC_RELEASE);
+	}
+	return NULL;
+}
+
+/* Only frees: it never calls malloc, so it has no state of its own. */
+static void *
+consumer(void *arg)
+{
+	for (size_t i = 0; i < HANDED; i++) {
+		unsigned char *p;
+
+		while (__atomic_load_n(&ring_head, __ATOMIC_ACQUIRE) == i)
+			sched_yield();
+		p = ring[i % RING];
+		if (p[0] != (i & 0xff) || p[block_len(i) - 1] != (i & 0xff))
+			return arg;
+		free(p);
+		__atomic_store_n(&ring_tail, i + 1, __ATOMIC_RELEASE);
+	}
+	return NULL;
+}
+
+static long
+peak_rss_kib(void)
+{
+	struct rusage ru;
+
+	return getrusage(RUSAGE_SELF, &ru) == 0 ? ru.ru_maxrss : -1;
+}
+
+/* A million blocks handed from one thread to another to free. */
+static int
+scenario_prodcons(void)
+{
+	static char failure;
+	struct bump_malloc_stats st;
+	pthread_t prod, cons;
+	void *r1, *r2;
+
+	if (pthread_create(&cons, NULL, consumer, &failure) != 0 ||
+	    pthread_create(&prod, NULL, producer, &failure) != 0 ||
+	    pthread_join(prod, &r1) != 0 || pthread_join(cons, &r2) != 0)
+		return 1;
+	if (r1 != NULL || r2 != NULL) {
+		printf("prodcons failed: %s\n", r1 != NULL ? "malloc" : "content");
+		return 1;
+	}
+	if (bump_malloc_stats(&st) != 0)
+		return 2;
+	printf("remote %llu fallbacks %llu chunks_peak_kib %zu rss_kib %ld\n",
+	    st.remote_frees, st.fallbacks, st.chunks_peak / 1024, peak_rss_kib());
+	return 0;
+}
+
+enum { ORPHAN_BLOCKS = 2000 };
+static char *orphan_blocks[ORPHAN_BLOCKS];
+
+static void *
+leave_blocks(void *arg)
+{
+	for (int i = 0; i < ORPHAN_BLOCKS; i++)
+		if ((orphan_blocks[i] = malloc(1000)) == NULL)
+			return arg;
+	return NULL;
+}
+
+/* Threads exit leaving 2 MB each, freed by main after: their chunks go
+ * back whole, so a 16 MiB reserve serves a hundred of them. */
+static int
+scenario_orphans(void)
+{
+	static char failure;
+	struct bump_malloc_stats st;
+
+	for (int round = 0; round < 100; round++) {
+		pthread_t tid;
+		void *failed;
+
+		if (pthread_create(&tid, NULL, leave_blocks, &failure) != 0 ||
+		    pthread_join(tid, &failed) != 0 || failed != NULL) {
+			printf("thread %d failed\n", round);
+			return 1;
+		}
+		for (int i = 0; i < ORPHAN_BLOCKS; i++)
+			free(orphan_blocks[i]);
+	}
+	bump_malloc_stats(&st);
+	printf("orphans ok, chunks in use %zu KiB\n", st.chunks_in_use / 1024);
+	return 0;
+}
+
+/* Fill most of the reserve and free it all, in either order, 100 times. */
+static int
+scenario_cycle(void)
+{
+	enum { N = 60000 };
+	static char *blocks[N];
+
+	for (int round = 0; round < 100; round++) {
+		for (int i = 0; i < N; i++)
+			if ((blocks[i] = malloc(72)) == NULL) {
+				printf("round %d: NULL after %d blocks\n", round, i);
+				return 1;
+			}
+		for (int i = 0; i < N; i++)
+			free(blocks[round % 2 ? i : N - 1 - i]);
+	}
+	printf("cycle ok\n");
+	return 0;
+}
+
+/* Past a 4 MiB reserve, then the C library's blocks grown and freed: the
+ * bytes freed must still not exceed the bytes allocated. */
+static int
+scenario_fallback_realloc(void)
+{
+	enum { N = 200 };
+	static char *blocks[N];
+	struct bump_malloc_stats st;
+
+	for (int i = 0; i < N; i++)
+		if ((blocks[i] = malloc(50 * KiB)) == NULL)
+			return 1;
+	for (int i = N - 20; i < N; i++)	/* the C library's by now */
+		if ((blocks[i] = realloc(blocks[i], 3 * MiB)) == NULL)
+			return 2;
+	for (int i = 0; i < N; i++)
+		free(blocks[i]);
+	bump_malloc_stats(&st);
+	printf("fallbacks %s, freed %s allocated\n", st.fallbacks > 0 ? "yes" : "no",
+	    st.bytes_freed <= st.bytes_allocated ? "<=" : ">");
+	return 0;
+}
+
+static int
+scenario_malloc_stats(void)
+{
+	free(malloc(10));
+	malloc_stats();
+	return 0;
+}
+
 static int
 run_scenario(const char *name)
 {
@@ -819,6 +1048,18 @@ run_scenario(const char *name)
 		return scenario_fifo();
 	if (strcmp(name, "lifo") == 0)
 		return scenario_lifo();
+	if (strcmp(name, "interleaved") == 0)
+		return scenario_interleaved();
+	if (strcmp(name, "prodcons") == 0)
+		return scenario_prodcons();
+	if (strcmp(name, "orphans") == 0)
+		return scenario_orphans();
+	if (strcmp(name, "cycle") == 0)
+		return scenario_cycle();
+	if (strcmp(name, "malloc_stats") == 0)
+		return scenario_malloc_stats();
+	if (strcmp(name, "fallback_realloc") == 0)
+		return scenario_fallback_realloc();
 	if (strcmp(name, "policy") == 0)
 		return scenario_policy();
 	return 99;
@@ -939,8 +1180,15 @@ START_TEST(stats_report_and_verdict)
 	ck_assert_ptr_nonnull(strstr(c.out, "(100%)"));
 	ck_assert_ptr_null(strstr(c.out, "verdict"));
 
+	/* Under 4 MiB allocated: too little for a verdict. */
 	run_child(&c, "fifo", "BUMP_ALLOC_STATS", "1", "BUMP_ALLOC_FREE", "lifo",
 	    (char *)NULL);
+	assert_child_ok(&c);
+	ck_assert_int_eq(count_lines(c.out, "bump_alloc:"), 4);
+	ck_assert_ptr_null(strstr(c.out, "verdict"));
+
+	run_child(&c, "interleaved", "BUMP_ALLOC_STATS", "1", "BUMP_ALLOC_FREE",
+	    "lifo", (char *)NULL);
 	assert_child_ok(&c);
 	ck_assert_int_eq(count_lines(c.out, "bump_alloc:"), 5);
 	ck_assert_ptr_nonnull(strstr(c.out, "bump_alloc: verdict:"));
@@ -982,6 +1230,164 @@ START_TEST(free_policies)
 }
 END_TEST
 
+START_TEST(producer_consumer_bounded)
+{
+	struct child c;
+	unsigned long long remote, fallbacks;
+	size_t peak;
+	long rss;
+
+	/* A million blocks of 16..128 bytes: 100 MiB if frees were lost. */
+	run_child(&c, "prodcons", "BUMP_ALLOC_SIZE", "64M",
+	    "BUMP_ALLOC_ON_EXHAUST", "null", (char *)NULL);
+	assert_child_ok(&c);
+	ck_assert_int_eq(sscanf(c.out, "remote %llu fallbacks %llu "
+	    "chunks_peak_kib %zu rss_kib %ld", &remote, &fallbacks, &peak,
+	    &rss), 4);
+	ck_assert_uint_eq(remote, 1000000);
+	ck_assert_uint_eq(fallbacks, 0);
+	ck_assert_uint_le(peak, 8 * 1024);
+	ck_assert_int_le(rss, 40 * 1024);
+}
+END_TEST
+
+START_TEST(consumer_frees_are_counted)
+{
+	struct child c;
+	const char *line;
+	unsigned long long mallocs, frees;
+
+	run_child(&c, "prodcons", "BUMP_ALLOC_STATS", "1", (char *)NULL);
+	assert_child_ok(&c);
+	ck_assert_ptr_nonnull(strstr(c.out, "frees from other threads 1000000"));
+	line = strstr(c.out, "bump_alloc:   malloc ");
+	ck_assert_ptr_nonnull(line);
+	ck_assert_int_eq(sscanf(line, "bump_alloc:   malloc %llu, free %llu",
+	    &mallocs, &frees), 2);
+	ck_assert_uint_ge(frees, 1000000);
+	ck_assert_uint_ge(mallocs, frees);
+	ck_assert_ptr_null(strstr(c.out, "verdict"));
+}
+END_TEST
+
+START_TEST(exited_threads_chunks_go_back)
+{
+	struct child c;
+	unsigned kib = 0;
+
+	run_child(&c, "orphans", "BUMP_ALLOC_SIZE", "16M",
+	    "BUMP_ALLOC_ON_EXHAUST", "null", (char *)NULL);
+	assert_child_ok(&c);
+	ck_assert_int_eq(sscanf(c.out, "orphans ok, chunks in use %u KiB", &kib), 1);
+	ck_assert_uint_le(kib, 4096);
+}
+END_TEST
+
+START_TEST(emptied_chunks_are_reused)
+{
+	static const char *const policies[] = { "lifo", "recycle" };
+	struct child c;
+
+	/* 100 rounds of 6 MiB through an 8 MiB reserve, under each policy
+	 * that frees: emptied chunks must come back to be handed out again. */
+	for (int i = 0; i < 2; i++) {
+		run_child(&c, "cycle", "BUMP_ALLOC_SIZE", "8M",
+		    "BUMP_ALLOC_ON_EXHAUST", "null", "BUMP_ALLOC_FREE",
+		    policies[i], (char *)NULL);
+		assert_child_ok(&c);
+		ck_assert_str_eq(c.out, "cycle ok\n");
+	}
+}
+END_TEST
+
+START_TEST(reserve_below_one_chunk)
+{
+	static const char *const sizes[] = { "4096", "1", "4KB", "65535" };
+	struct child c;
+
+	for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+		run_child(&c, "seed100", "BUMP_ALLOC_SIZE", sizes[i],
+		    "BUMP_ALLOC_STATS", "1", (char *)NULL);
+		assert_child_ok(&c);
+		ck_assert_msg(count_lines(c.out, "bump_alloc: ignoring") == 1 &&
+		    strstr(c.out, "at least 64 KiB") != NULL &&
+		    strstr(c.out, "reserve 256 MiB") != NULL &&
+		    strstr(c.out, "fallbacks to the system allocator 0") != NULL,
+		    "BUMP_ALLOC_SIZE=%s gave:\n%s", sizes[i], c.out);
+	}
+	run_child(&c, "seed100", "BUMP_ALLOC_SIZE", "64K", (char *)NULL);
+	assert_child_ok(&c);
+	ck_assert_uint_eq(c.len, 0);
+}
+END_TEST
+
+START_TEST(stats_at_any_time)
+{
+	struct bump_malloc_stats a, b;
+	char *p, buf[4096];
+	size_t usable;
+	FILE *f;
+
+	errno = 0;
+	ck_assert_int_eq(bump_malloc_stats(NULL), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	/* No Check macro in between: they allocate. */
+	int ra = bump_malloc_stats(&a);
+	p = opaque_malloc(100);
+	usable = malloc_usable_size(p);
+	free(p);
+	p = opaque_malloc(MiB);
+	free(p);
+	int rb = bump_malloc_stats(&b);
+	ck_assert_int_eq(ra, 0);
+	ck_assert_int_eq(rb, 0);
+	ck_assert_uint_eq(b.mallocs - a.mallocs, 2);
+	ck_assert_uint_eq(b.frees - a.frees, 2);
+	ck_assert_uint_eq(b.large - a.large, 1);
+	ck_assert_uint_eq(b.bytes_allocated - a.bytes_allocated, usable + MiB);
+	ck_assert_uint_eq(b.bytes_freed - a.bytes_freed, usable + MiB);
+	ck_assert_uint_le(b.bytes_freed, b.bytes_allocated);
+	ck_assert_uint_eq(b.reserve, 256 * MiB);
+	ck_assert_uint_eq(b.chunk_size, 2 * MiB);
+	ck_assert_uint_eq(b.large_threshold, 256 * KiB);
+	ck_assert_uint_ge(b.chunks_in_use, 2 * MiB);
+	ck_assert_uint_ge(b.large_cached, MiB);
+	ck_assert_uint_ge(b.threads, 1);
+	/* malloc_info(3): the same figures, as XML. */
+	f = fmemopen(buf, sizeof buf, "w");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(malloc_info(0, f), 0);
+	fclose(f);
+	ck_assert_ptr_nonnull(strstr(buf, "<malloc version=\"bump_alloc-1\""));
+	ck_assert_ptr_nonnull(strstr(buf, "<total type=\"mallocs\" size=\""));
+	ck_assert_ptr_nonnull(strstr(buf, "</malloc>"));
+	errno = 0;
+	ck_assert_int_eq(malloc_info(1, stdout), -1);
+	ck_assert_int_eq(errno, EINVAL);
+}
+END_TEST
+
+START_TEST(fallback_frees_counted_once)
+{
+	struct child c;
+
+	run_child(&c, "fallback_realloc", "BUMP_ALLOC_SIZE", "4M", (char *)NULL);
+	assert_child_ok(&c);
+	ck_assert_str_eq(c.out, "fallbacks yes, freed <= allocated\n");
+}
+END_TEST
+
+START_TEST(malloc_stats_prints_ours)
+{
+	struct child c;
+
+	run_child(&c, "malloc_stats", (char *)NULL);
+	assert_child_ok(&c);
+	ck_assert_int_eq(count_lines(c.out, "bump_alloc: pid "), 1);
+	ck_assert_int_eq(count_lines(c.out, "bump_alloc:   malloc "), 1);
+}
+END_TEST
+
 static Suite *
 malloc_suite(void)
 {
@@ -998,11 +1404,20 @@ malloc_suite(void)
 	tcase_add_test(tc, realloc_grows_in_place);
 	tcase_add_test(tc, lifo_cascade_reclaims);
 	tcase_add_test(tc, recycle_reuses_out_of_order);
-	tcase_add_test(tc, large_blocks_unmapped_on_free);
+	tcase_add_test(tc, large_blocks_cached_then_unmapped);
 	tcase_add_test(tc, calloc_clears_reused_memory);
 	tcase_add_test(tc, foreign_pointers_are_routed);
 	tcase_add_test(tc, fork_child_allocates);
 	tcase_add_test(tc, threads_do_not_overlap);
+	tcase_add_test(tc, stats_at_any_time);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_new("threads");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, producer_consumer_bounded);
+	tcase_add_test(tc, consumer_frees_are_counted);
+	tcase_add_test(tc, exited_threads_chunks_go_back);
+	tcase_add_test(tc, emptied_chunks_are_reused);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_new("seed");
@@ -1019,6 +1434,9 @@ malloc_suite(void)
 	tcase_add_test(tc, stats_report_and_verdict);
 	tcase_add_test(tc, free_policies);
 	tcase_add_test(tc, exited_threads_leave_their_chunks);
+	tcase_add_test(tc, reserve_below_one_chunk);
+	tcase_add_test(tc, malloc_stats_prints_ours);
+	tcase_add_test(tc, fallback_frees_counted_once);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -48,6 +48,7 @@ START_TEST(test_reset_starts_over)
 
 		ck_assert_ptr_nonnull(b);
 		cap = bump_capacity(b);
+		whole_arena(b);
 		first = bump_malloc(b, 10);
 		ck_assert_ptr_nonnull(first);
 		for (i = 0; i < 100; i++) {
@@ -148,6 +149,7 @@ START_TEST(test_trim_keeps_live_data)
 	int rc;
 
 	ck_assert_ptr_nonnull(b);
+	whole_arena(b);
 	p = bump_malloc(b, live);
 	ck_assert_ptr_nonnull(p);
 	fill(p, live, 7);

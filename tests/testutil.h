@@ -180,6 +180,29 @@ opaque_size(size_t n)
 #define assert_addr_ge(X, Y) \
 	ck_assert_uint_ge((uintptr_t)(const void *)(X), (uintptr_t)(const void *)(Y))
 
+/*
+ * Blocks are contiguous only inside one block of an arena: a chunk (256
+ * bytes to 4 MiB) or, once the arena has outgrown 4 MiB chunks, its own
+ * reservation; bump_reset keeps the newest block (see bump_create(3)).
+ * whole_arena(b) makes b one contiguous block, as it was before the chunk
+ * layer: a chunk holding the whole reserve when that is at most 4 MiB,
+ * else the arena's own reservation (guard pages included).  Tests that
+ * pin exact placement over more than one chunk start with it.
+ */
+#ifdef BUMP_ALLOC_H
+#define ONE_CHUNK_MAX ((size_t)4 << 20)
+static inline void
+whole_arena(bump_t *b)
+{
+	size_t cap = bump_capacity(b);
+
+	ck_assert_ptr_nonnull(bump_malloc(b, cap <= ONE_CHUNK_MAX ? cap :
+	    ONE_CHUNK_MAX + 1));
+	bump_reset(b);
+	ck_assert_uint_eq(bump_used(b), 0);
+}
+#endif
+
 /* A test case with the suites' common time limit. */
 static inline TCase *
 tcase_new(const char *name)

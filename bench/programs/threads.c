@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "workload.h"
+
 enum { THREADS = 4, WINDOW = 256, OPS = 4000000 };
 
 static void *
@@ -20,7 +22,7 @@ work(void *arg)
 		int slot = (int)((x >> 8) % WINDOW);
 		size_t size = 8 + (x >> 16) % 500;
 
-		x = x * 1103515245u + 12345u;
+		lcg(&x);
 		free(live[slot]);
 		if ((live[slot] = malloc(size)) == NULL)
 			exit(1);
@@ -35,18 +37,6 @@ work(void *arg)
 int
 main(void)
 {
-	pthread_t t[THREADS];
-	unsigned long sum = 0;
-
-	for (long i = 0; i < THREADS; i++)
-		if (pthread_create(&t[i], NULL, work, (void *)i) != 0)
-			return 1;
-	for (int i = 0; i < THREADS; i++) {
-		void *r;
-
-		pthread_join(t[i], &r);
-		sum += (unsigned long)r;
-	}
-	printf("%lu\n", sum);
+	printf("%lu\n", run_threads(THREADS, work));
 	return 0;
 }

@@ -508,6 +508,276 @@ op_strings(struct model *m, struct input *in)
 	fill_block(k);
 }
 
+/* ---- several small arenas over the chunk layer ------------------------ */
+
+/*
+ * Arenas that start small and grow over chunks, several at once, created,
+ * used, reset, rewound and destroyed in any order.  Placement inside the
+ * chain is the library's business; the model checks what SPEC.md promises
+ * across chunks: alignment, no overlap between any two live blocks of any
+ * arenas, contents kept, calloc zero, owns, errno, and bump_used in the
+ * arena's logical order (a block adds its size plus less than its
+ * alignment of padding; freeing the newest and rewinding are exact).
+ */
+enum { NARENA = 4, CMAX_LIVE = 48 };
+
+struct cblock { unsigned char *p; size_t n, at; unsigned char seed; };
+struct carena {
+	bump_t *b;
+	size_t cap, used;
+	struct cblock live[CMAX_LIVE];
+	int nlive;
+	unsigned char *last;
+	size_t last_at;		/* logical offset of the newest block */
+	bump_mark_t marks[4];
+	int nmarks;
+};
+
+static struct carena ca[NARENA];
+static unsigned char cseed;
+
+static void
+cfill(struct cblock *k)
+{
+	struct block b = { k->p, k->n, k->seed };
+
+	fill_block(&b);
+}
+
+static void
+ccheck(const struct cblock *k, size_t upto)
+{
+	struct block b = { k->p, k->n, k->seed };
+
+	check_block(&b, upto);
+}
+
+static void
+cdrop(struct carena *a, int i)
+{
+	a->live[i] = a->live[--a->nlive];
+}
+
+/* A fresh arena in slot a, small reserves mostly (the cap spans chunks). */
+static void
+cnew(struct carena *a, struct input *in)
+{
+	size_t caps[4] = { 0, 4096, 64 * 1024, 3 * MiB };
+
+	memset(a, 0, sizeof *a);
+	errno = 0;
+	a->b = bump_create(caps[take(in, 1) % 4], 0);
+	CHECK(a->b != NULL, "create: errno %d", errno);
+	a->cap = bump_capacity(a->b);
+	CHECK(bump_used(a->b) == 0, "new arena not empty");
+}
+
+static void
+cgot(struct carena *a, unsigned char *p, int err, size_t n, size_t align,
+    int zero)
+{
+	size_t n1 = n ? n : 1, used = bump_used(a->b);
+	struct cblock *k;
+
+	if (p == NULL) {
+		CHECK(err == ENOMEM, "alloc(%zu): errno %d", n, err);
+		CHECK(used == a->used, "failed alloc changed used");
+		CHECK(n1 > a->cap - a->used || n1 + align - 1 > a->cap - a->used,
+		    "alloc(%zu, %zu) failed with %zu of %zu used", n, align,
+		    a->used, a->cap);
+		return;
+	}
+	if (tracing())
+		fprintf(stderr, "  got %p n %zu arena %p used %zu\n", (void *)p,
+		    n, (void *)a->b, used);
+	CHECK((uintptr_t)p % align == 0, "misaligned");
+	CHECK(used >= a->used + n1 && used <= a->used + n1 + align - 1,
+	    "used %zu after %zu + %zu (align %zu)", used, a->used, n1, align);
+	CHECK(bump_owns(a->b, p) && bump_owns(a->b, p + n1 - 1), "not owned");
+	for (int j = 0; j < NARENA; j++) {
+		if (ca[j].b == NULL)
+			continue;
+		if (&ca[j] != a)
+			CHECK(!bump_owns(ca[j].b, p), "owned by another arena");
+		for (int i = 0; i < ca[j].nlive; i++) {
+			const struct cblock *o = &ca[j].live[i];
+
+			CHECK((uintptr_t)p >= (uintptr_t)o->p + (o->n ? o->n : 1) ||
+			    (uintptr_t)p + n1 <= (uintptr_t)o->p, "overlap");
+		}
+	}
+	if (zero)
+		for (size_t i = 0; i < n; i += 1 + i / 8)
+			CHECK(p[i] == 0, "calloc byte %zu", i);
+	a->used = used;
+	a->last = p;
+	a->last_at = used - n1;
+	if (a->nlive == CMAX_LIVE)
+		cdrop(a, 0);
+	k = &a->live[a->nlive++];
+	*k = (struct cblock){ p, n, used - n1, ++cseed };
+	cfill(k);
+}
+
+static void
+clower(struct carena *a, size_t offset)
+{
+	a->used = offset;
+	a->last = NULL;
+	for (int i = a->nlive - 1; i >= 0; i--) {
+		struct cblock *k = &a->live[i];
+
+		if (k->at >= offset)
+			cdrop(a, i);
+		else if (k->n > offset - k->at) {
+			k->n = offset - k->at;
+			cfill(k);
+		}
+	}
+}
+
+static size_t
+csize(struct input *in)
+{
+	switch (take(in, 1) % 4) {
+	case 0: return (size_t)take(in, 1);
+	case 1: return (size_t)take(in, 2) % 5000;
+	case 2: return (size_t)take(in, 3) % (6 * MiB);
+	default: return SIZE_MAX - (size_t)take(in, 1);
+	}
+}
+
+static int
+fuzz_chunked(const uint8_t *data, size_t size)
+{
+	struct input in = { data, size };
+
+	for (int j = 0; j < NARENA; j++)
+		cnew(&ca[j], &in);
+	while (in.n > 0) {
+		unsigned op = (unsigned)take(&in, 1);
+		struct carena *a = &ca[op % NARENA];
+		size_t n, al;
+		unsigned char *p;
+		int i;
+
+		if (tracing())
+			fprintf(stderr, "arena %u op %u used %zu\n", op % NARENA,
+			    (op / NARENA) % 10, bump_used(a->b));
+		switch ((op / NARENA) % 10) {
+		case 0: case 1:
+			n = csize(&in);
+			errno = 0;
+			p = bump_malloc(a->b, n);
+			cgot(a, p, errno, n, natural_align(n), 0);
+			break;
+		case 2:
+			n = csize(&in) % (64 * 1024);
+			errno = 0;
+			p = bump_calloc(a->b, 1, n);
+			cgot(a, p, errno, n, natural_align(n), 1);
+			break;
+		case 3:
+			al = (size_t)1 << (take(&in, 1) % 13);
+			n = csize(&in);
+			errno = 0;
+			p = bump_aligned_alloc(a->b, al, n);
+			cgot(a, p, errno, n, al, 0);
+			break;
+		case 4:	/* realloc: the newest in place, others move */
+			if (a->nlive == 0)
+				break;
+			i = (int)(take(&in, 1) % (unsigned)a->nlive);
+			n = csize(&in) % (5 * MiB);
+			{
+				struct cblock old = a->live[i];
+				size_t before = a->used;
+
+				errno = 0;
+				p = bump_realloc(a->b, old.p, n);
+				if (p == NULL) {
+					CHECK(errno == ENOMEM, "realloc errno %d", errno);
+					CHECK(bump_used(a->b) == before, "failed realloc changed used");
+					ccheck(&old, SIZE_MAX);
+					break;
+				}
+				if (p == old.p) {
+					CHECK(old.p == a->last, "an older block resized in place");
+					a->used = bump_used(a->b);
+					CHECK(a->used == old.at + (n ? n : 1), "in-place used");
+					a->live[i].n = n;
+					ccheck(&old, n);
+					cfill(&a->live[i]);
+					break;
+				}
+				cdrop(a, i);
+				old.p = p;
+				ccheck(&old, n);	/* copied */
+				cgot(a, p, 0, n, natural_align(n), 0);
+			}
+			break;
+		case 5:	/* free the newest (exact) or another (ignored) */
+			if (a->nlive == 0)
+				break;
+			i = (int)(take(&in, 1) % (unsigned)a->nlive);
+			bump_free(a->b, a->live[i].p);
+			if (a->live[i].p == a->last) {
+				a->used = a->last_at;
+				a->last = NULL;
+			}
+			cdrop(a, i);
+			CHECK(bump_used(a->b) == a->used, "used after free");
+			break;
+		case 6:
+			if (take(&in, 1) % 2 || a->nmarks == 0) {
+				bump_mark_t mk = bump_mark(a->b);
+
+				CHECK(mk.offset == a->used, "mark");
+				a->marks[a->nmarks++ % 4] = mk;
+				if (a->nmarks > 4)
+					a->nmarks = 4;
+			} else {
+				bump_mark_t mk = a->marks[take(&in, 1) % (unsigned)a->nmarks];
+
+				bump_rewind(a->b, mk);
+				if (mk.offset <= a->used)
+					clower(a, mk.offset);
+			}
+			break;
+		case 7:
+			bump_reset(a->b);
+			clower(a, 0);
+			a->nmarks = 0;
+			if (take(&in, 1) % 2)
+				CHECK(bump_trim(a->b) == 0, "trim");
+			break;
+		case 8:
+			bump_destroy(a->b);
+			if (take(&in, 1) % 4 == 0) {	/* a stale handle is caught */
+				errno = 0;
+				CHECK(bump_malloc(a->b, 8) == NULL && errno == EINVAL,
+				    "malloc on a destroyed arena");
+				bump_destroy(a->b);
+			}
+			cnew(a, &in);
+			break;
+		default:
+			if (take(&in, 1) % 8 == 0)
+				(void)bump_purge();
+			break;
+		}
+		for (int j = 0; j < NARENA; j++) {
+			CHECK(bump_used(ca[j].b) == ca[j].used, "arena %d: used %zu, model %zu",
+			    j, bump_used(ca[j].b), ca[j].used);
+			for (int k = 0; k < ca[j].nlive; k++)
+				ccheck(&ca[j].live[k], SIZE_MAX);
+		}
+	}
+	for (int j = 0; j < NARENA; j++)
+		bump_destroy(ca[j].b);
+	return 0;
+}
+
 /* ---- the target ------------------------------------------------------ */
 
 static size_t
@@ -539,12 +809,22 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct model m;
 	unsigned char *p;
 
+	if (size > 0 && data[0] == 0xc5)	/* several arenas over chunks */
+		return fuzz_chunked(data + 1, size - 1);
 	memset(&m, 0, sizeof m);
 	reserve = take_reserve(&in);
 	m.flags = (unsigned)take(&in, 1);
 	if ((m.flags & BUMP_PREFAULT) && (reserve == 0 ||
 	    reserve > PREFAULT_RESERVE))
 		reserve = PREFAULT_RESERVE;	/* RAM for all of it */
+	/*
+	 * This model predicts exact placement in one contiguous region: a
+	 * plain arena gets its own reservation once past 4 MiB (small arenas
+	 * over chunks are fuzz_chunked's business).
+	 */
+	if (!(m.flags & (BUMP_THREADSAFE | BUMP_HUGEPAGES | BUMP_PREFAULT)) &&
+	    reserve != 0 && reserve <= 4 * MiB)
+		reserve += 4 * MiB;
 	errno = 0;
 	m.b = bump_create(reserve, m.flags);
 	if (m.flags & ~(unsigned)(BUMP_THREADSAFE | BUMP_HUGEPAGES |
@@ -565,10 +845,25 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    "capacity %zu for reserve %zu", bump_capacity(m.b), want);
 	CHECK(bump_used(m.b) == 0, "a new arena is not empty");
 
-	/* The first block sits at the start of the region: learn it. */
+	/*
+	 * One contiguous block, as whole_arena() in the tests does: a chunk
+	 * holding the whole reserve, or the arena's own reservation.  Then
+	 * the first block sits at its start: learn it.
+	 */
+	errno = 0;
+	p = bump_malloc(m.b, bump_capacity(m.b) <= 4 * MiB ?
+	    bump_capacity(m.b) : 4 * MiB + 1);	/* THREADSAFE etc. at once */
+	if (p == NULL) {	/* a reservation the OS cannot give */
+		CHECK(errno == ENOMEM && reserve > ((size_t)1 << 40),
+		    "first block of %zu: errno %d", reserve, errno);
+		bump_destroy(m.b);
+		return 0;
+	}
+	bump_reset(m.b);
 	p = bump_malloc(m.b, 0);
 	CHECK(p != NULL, "malloc(0) in a new arena");
-	CHECK((uintptr_t)p % page == 0, "region not page aligned");
+	CHECK((uintptr_t)p % (bump_capacity(m.b) < page ? 256 : page) == 0,
+	    "region not aligned");
 	m.base = (uintptr_t)p;
 	m.limit = m.base + bump_capacity(m.b);
 	bump_reset(m.b);
