@@ -427,6 +427,9 @@ drop_block(bump_t *b, unsigned i)
 		bump__chunk_put(pool(), start, kind);
 	} else if (kind == BLOCK_RESERVATION) {
 		bump__on_drop_block(start, b->region_commit);
+	} else {	/* the caller's buffer is the caller's again */
+		bump__on_drop_block(start, start + b->cap);
+		bump__on_zeroed(start, b->cap);	/* defined, for memcheck */
 	}
 }
 
@@ -710,11 +713,11 @@ bump_create_in(void *buf, size_t size, unsigned flags)
 	init_header(b, size - header - sizeof(struct bump),
 	    flags & ~(unsigned)BUMP_HUGEPAGES, 0);
 	b->flags &= ~(unsigned)BUMP_PREFAULT;
-	push_block(b, (char *)(b + 1), BLOCK_BUFFER, 0, 0);
 	if (flags & BUMP_PREFAULT)	/* fault every page in now */
 		for (size_t off = 0; off < b->cap; off += bump__os_page_size())
-			((volatile char *)b->base)[off] =
-			    ((volatile char *)b->base)[off];
+			((volatile char *)(b + 1))[off] =
+			    ((volatile char *)(b + 1))[off];
+	push_block(b, (char *)(b + 1), BLOCK_BUFFER, 0, 0);
 	return b;
 }
 

@@ -167,7 +167,7 @@ push_list(struct bump_chunks *pool, unsigned shift,
 
 	spin_lock(&c->lock);
 	last->next = c->head;
-	c->head = first;
+	__atomic_store_n(&c->head, first, __ATOMIC_RELAXED);	/* see pop */
 	c->count += n;
 	spin_unlock(&c->lock);
 }
@@ -193,7 +193,7 @@ pop(struct bump_chunks *pool, unsigned shift, int *fresh)
 		return NULL;	/* a racy peek: the common miss takes no lock */
 	spin_lock(&c->lock);
 	if ((f = c->head) != NULL) {
-		c->head = f->next;
+		__atomic_store_n(&c->head, f->next, __ATOMIC_RELAXED);
 		c->count--;
 	}
 	spin_unlock(&c->lock);
@@ -219,7 +219,7 @@ take_list(struct bump_chunks *pool, unsigned shift, size_t *n)
 	spin_lock(&c->lock);
 	list = c->head;
 	*n = c->count;
-	c->head = NULL;
+	__atomic_store_n(&c->head, NULL, __ATOMIC_RELAXED);
 	c->count = 0;
 	spin_unlock(&c->lock);
 	return list;
