@@ -27,14 +27,6 @@
 
 /* ---- the wrapped OS layer -------------------------------------------- */
 
-void *__real_bump__os_reserve(size_t size);
-int __real_bump__os_commit(void *p, size_t size);
-int __real_bump__os_decommit(void *p, size_t size);
-int __real_bump__os_purge(void *p, size_t size);
-void *__wrap_bump__os_reserve(size_t size);
-int __wrap_bump__os_commit(void *p, size_t size);
-int __wrap_bump__os_decommit(void *p, size_t size);
-int __wrap_bump__os_purge(void *p, size_t size);
 int __real_open(const char *path, int flags, ...);
 int __wrap_open(const char *path, int flags, ...);
 int __real_madvise(void *p, size_t size, int advice);
@@ -56,29 +48,7 @@ inject(void)
 	return 0;
 }
 
-void *
-__wrap_bump__os_reserve(size_t size)
-{
-	return inject() ? NULL : __real_bump__os_reserve(size);
-}
-
-int
-__wrap_bump__os_commit(void *p, size_t size)
-{
-	return inject() ? -1 : __real_bump__os_commit(p, size);
-}
-
-int
-__wrap_bump__os_decommit(void *p, size_t size)
-{
-	return inject() ? -1 : __real_bump__os_decommit(p, size);
-}
-
-int
-__wrap_bump__os_purge(void *p, size_t size)
-{
-	return inject() ? -1 : __real_bump__os_purge(p, size);
-}
+#include "wrap_os.h"
 
 int
 __wrap_open(const char *path, int flags, ...)
