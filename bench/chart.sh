@@ -10,7 +10,9 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 # Rows: workload/temperature; columns: allocators, ns per allocation.
-awk -F, 'NR > 1 && $1 != "threads" && $1 != "realloc-growth" {
+# The scale rows (ns per arena or per request, RSS) are tables, not bars.
+awk -F, 'NR > 1 && $1 != "threads" && $1 != "realloc-growth" &&
+    $1 !~ /^many-arenas/ && $1 != "arena-per-request-inflight" {
 	if (!($2 in seen)) { seen[$2] = 1; names[++n] = $2 }
 	if ($3 != "") { v[$1 " cold", $2] = $3; if (!(($1 " cold") in r)) { r[$1 " cold"] = 1; rows[++m] = $1 " cold" } }
 	v[$1 " warm", $2] = $4; if (!(($1 " warm") in r)) { r[$1 " warm"] = 1; rows[++m] = $1 " warm" }
