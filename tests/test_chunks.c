@@ -430,7 +430,7 @@ START_TEST(test_threads_fixed)
 }
 END_TEST
 
-static volatile int stop_forking;
+static int stop_forking;
 
 static void *
 churn(void *arg)
@@ -481,7 +481,7 @@ START_TEST(test_fork_child_keeps_working)
 		ck_assert(WIFEXITED(status));
 		ck_assert_int_eq(WEXITSTATUS(status), 0);
 	}
-	stop_forking = 1;
+	__atomic_store_n(&stop_forking, 1, __ATOMIC_RELAXED);
 	ck_assert_int_eq(pthread_join(t, NULL), 0);
 }
 END_TEST
