@@ -405,12 +405,23 @@ enter_block(bump_t *b, unsigned i, char *top, int fresh)
 	b->fast_end = fast_end_for(b);
 }
 
-/* Remember how far the current reservation is committed, before leaving it. */
+/*
+ * Remember how far the current reservation is committed, before leaving
+ * it.  commit_end may stop at an unaligned limit (the cap less the bytes
+ * of earlier chunks); the OS committed that whole page, and the next
+ * commit must start at a page boundary (found by the fuzzer).
+ */
 static void
 save_region(bump_t *b)
 {
-	if (current_kind(b) == BLOCK_RESERVATION && b->commit_end > b->region_commit)
-		b->region_commit = b->commit_end;
+	char *end;
+
+	if (current_kind(b) != BLOCK_RESERVATION)
+		return;
+	end = (char *)round_up((size_t)(uintptr_t)b->commit_end,
+	    bump__os_page_size());
+	if (end > b->region_commit)
+		b->region_commit = end;
 }
 
 /* Give block i back (a chunk) or set it aside (a reservation). */
