@@ -9,10 +9,12 @@ out=${3:-$2}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-# Rows: workload/temperature; columns: allocators, ns per allocation (the
-# strings and containers tables count per string and per element: not here).
+# Rows: workload/temperature; columns: allocators, ns per allocation.  The
+# strings and containers tables count per string and per element, the scale
+# rows per arena or per request (and RSS): tables, not bars.
 awk -F, 'NR > 1 && $1 != "threads" && $1 != "realloc-growth" &&
-    $1 != "strings" && $1 != "containers" {
+    $1 != "strings" && $1 != "containers" &&
+    $1 !~ /^many-arenas/ && $1 != "arena-per-request-inflight" {
 	if (!($2 in seen)) { seen[$2] = 1; names[++n] = $2 }
 	if ($3 != "") { v[$1 " cold", $2] = $3; if (!(($1 " cold") in r)) { r[$1 " cold"] = 1; rows[++m] = $1 " cold" } }
 	v[$1 " warm", $2] = $4; if (!(($1 " warm") in r)) { r[$1 " warm"] = 1; rows[++m] = $1 " warm" }

@@ -330,14 +330,12 @@ bump__live(const bump_t *b)
 	return b != NULL && b->magic == BUMP__MAGIC;
 }
 
+/* The smallest shift with 2^shift >= n (n <= MAX_CAP). */
 static unsigned
 ceil_log2(size_t n)
 {
-	unsigned shift = 0;
-
-	while (shift < sizeof(size_t) * 8 - 1 && ((size_t)1 << shift) < n)
-		shift++;
-	return shift;
+	return n <= 1 ? 0 : (unsigned)(sizeof(unsigned long long) * 8) -
+	    (unsigned)__builtin_clzll((unsigned long long)(n - 1));
 }
 
 /* The current block's kind; before the first block, none of them. */
@@ -407,12 +405,23 @@ enter_block(bump_t *b, unsigned i, char *top, int fresh)
 	b->fast_end = fast_end_for(b);
 }
 
-/* Remember how far the current reservation is committed, before leaving it. */
+/*
+ * Remember how far the current reservation is committed, before leaving
+ * it.  commit_end may stop at an unaligned limit (the cap less the bytes
+ * of earlier chunks); the OS committed that whole page, and the next
+ * commit must start at a page boundary (found by the fuzzer).
+ */
 static void
 save_region(bump_t *b)
 {
-	if (current_kind(b) == BLOCK_RESERVATION && b->commit_end > b->region_commit)
-		b->region_commit = b->commit_end;
+	char *end;
+
+	if (current_kind(b) != BLOCK_RESERVATION)
+		return;
+	end = (char *)round_up((size_t)(uintptr_t)b->commit_end,
+	    bump__os_page_size());
+	if (end > b->region_commit)
+		b->region_commit = end;
 }
 
 /* Give block i back (a chunk) or set it aside (a reservation). */
@@ -427,6 +436,9 @@ drop_block(bump_t *b, unsigned i)
 		bump__chunk_put(pool(), start, kind);
 	} else if (kind == BLOCK_RESERVATION) {
 		bump__on_drop_block(start, b->region_commit);
+	} else {	/* the caller's buffer is the caller's again */
+		bump__on_drop_block(start, start + b->cap);
+		bump__on_zeroed(start, b->cap);	/* defined, for memcheck */
 	}
 }
 
@@ -710,11 +722,11 @@ bump_create_in(void *buf, size_t size, unsigned flags)
 	init_header(b, size - header - sizeof(struct bump),
 	    flags & ~(unsigned)BUMP_HUGEPAGES, 0);
 	b->flags &= ~(unsigned)BUMP_PREFAULT;
-	push_block(b, (char *)(b + 1), BLOCK_BUFFER, 0, 0);
 	if (flags & BUMP_PREFAULT)	/* fault every page in now */
 		for (size_t off = 0; off < b->cap; off += bump__os_page_size())
-			((volatile char *)b->base)[off] =
-			    ((volatile char *)b->base)[off];
+			((volatile char *)(b + 1))[off] =
+			    ((volatile char *)(b + 1))[off];
+	push_block(b, (char *)(b + 1), BLOCK_BUFFER, 0, 0);
 	return b;
 }
 
@@ -729,6 +741,13 @@ bump_destroy(bump_t *b)
 	if (!bump__live(b))
 		return;
 	save_region(b);
+	/*
+	 * Giving a chunk back writes its first bytes, cold by now in an
+	 * arena per request: fetch them all at once, not one miss after
+	 * another.
+	 */
+	for (unsigned i = 0; i < b->nblocks; i++)
+		__builtin_prefetch(b->block_start[i], 1);
 	for (unsigned i = b->nblocks; i-- > 0;)
 		drop_block(b, i);
 	if (b->region != NULL && !put_spare(b))

@@ -144,31 +144,31 @@ class_of(struct bump_chunks *pool, unsigned shift)
 	return &pool->classes[shift - BUMP_CHUNK_MIN_SHIFT];
 }
 
-/* Account for a chunk entering (+1) or leaving (-1) the cache. */
-static void
-count_cached(struct bump_chunks *pool, unsigned shift, int fresh, int sign)
-{
-	size_t size = (size_t)1 << shift;
+/*
+ * The counts live with each class and change under its lock: no atomic
+ * operation beyond the lock itself on the common path.
+ */
 
-	if (fresh)	/* reads as zero: no RAM beyond its header */
-		return;
-	if (sign > 0)
-		__atomic_add_fetch(&pool->cached, size, __ATOMIC_RELAXED);
-	else
-		__atomic_sub_fetch(&pool->cached, size, __ATOMIC_RELAXED);
+/* Under the class's lock; atomic stores, as statistics read them without. */
+static void
+set_counts(struct bump_chunk_class_ *c, size_t count, size_t dirty)
+{
+	__atomic_store_n(&c->count, count, __ATOMIC_RELAXED);
+	__atomic_store_n(&c->dirty, dirty, __ATOMIC_RELAXED);
 }
 
-/* Push the list [first, last] of n chunks of one class. */
+/* Push the list [first, last] of n chunks of one class, dirty of them written. */
 static void
 push_list(struct bump_chunks *pool, unsigned shift,
-    struct bump_free_chunk_ *first, struct bump_free_chunk_ *last, size_t n)
+    struct bump_free_chunk_ *first, struct bump_free_chunk_ *last, size_t n,
+    size_t dirty)
 {
 	struct bump_chunk_class_ *c = class_of(pool, shift);
 
 	spin_lock(&c->lock);
 	last->next = c->head;
-	c->head = first;
-	c->count += n;
+	__atomic_store_n(&c->head, first, __ATOMIC_RELAXED);	/* see pop */
+	set_counts(c, c->count + n, c->dirty + dirty);
 	spin_unlock(&c->lock);
 }
 
@@ -179,8 +179,7 @@ push(struct bump_chunks *pool, void *chunk, unsigned shift, int fresh)
 
 	f->fresh = (uint32_t)fresh;
 	f->shift = shift;
-	count_cached(pool, shift, fresh, +1);
-	push_list(pool, shift, f, f, 1);
+	push_list(pool, shift, f, f, 1, !fresh);
 }
 
 static void *
@@ -193,20 +192,31 @@ pop(struct bump_chunks *pool, unsigned shift, int *fresh)
 		return NULL;	/* a racy peek: the common miss takes no lock */
 	spin_lock(&c->lock);
 	if ((f = c->head) != NULL) {
-		c->head = f->next;
-		c->count--;
+		__atomic_store_n(&c->head, f->next, __ATOMIC_RELAXED);
+		set_counts(c, c->count - 1, c->dirty - !f->fresh);
 	}
 	spin_unlock(&c->lock);
 	if (f == NULL)
 		return NULL;
 	*fresh = (int)f->fresh;
-	count_cached(pool, shift, *fresh, -1);
 	if (*fresh) {	/* the header was the only written part */
 		f->next = NULL;
 		f->fresh = 0;
 		f->shift = 0;
 	}
 	return f;
+}
+
+/* Bytes of written free chunks of a page or more, or of all classes. */
+static size_t
+cached_bytes(const struct bump_chunks *pool, unsigned from_shift)
+{
+	size_t sum = 0;
+
+	for (unsigned s = from_shift; s <= BUMP_CHUNK_MAX_SHIFT; s++)
+		sum += __atomic_load_n(&pool->classes[s -
+		    BUMP_CHUNK_MIN_SHIFT].dirty, __ATOMIC_RELAXED) << s;
+	return sum;
 }
 
 /* Detach a whole class's list; its count goes to *n. */
@@ -219,8 +229,8 @@ take_list(struct bump_chunks *pool, unsigned shift, size_t *n)
 	spin_lock(&c->lock);
 	list = c->head;
 	*n = c->count;
-	c->head = NULL;
-	c->count = 0;
+	__atomic_store_n(&c->head, NULL, __ATOMIC_RELAXED);
+	set_counts(c, 0, 0);
 	spin_unlock(&c->lock);
 	return list;
 }
@@ -276,6 +286,7 @@ carve(struct bump_chunks *pool, unsigned shift)
 	if (from < to && bump__os_commit((void *)from, to - from) != 0)
 		goto fail;
 	pool->cursor = (char *)(at + size);
+	__atomic_store_n(&pool->carved, pool->carved + size, __ATOMIC_RELAXED);
 	spin_unlock(&pool->carve_lock);
 	return (void *)at;
 fail:
@@ -316,7 +327,6 @@ bump__chunk_get(struct bump_chunks *pool, unsigned shift, int *fresh)
 		return NULL;
 	}
 	errno = saved;	/* a failed larger attempt may have set it */
-	__atomic_add_fetch(&pool->in_use, (size_t)1 << shift, __ATOMIC_RELAXED);
 	*fresh = f;
 	return chunk;
 }
@@ -371,6 +381,7 @@ merge_small(struct bump_chunks *pool)
 	struct bump_free_chunk_ *keep_head[BUMP_CHUNK_CLASSES] = { NULL };
 	struct bump_free_chunk_ *keep_tail[BUMP_CHUNK_CLASSES] = { NULL };
 	size_t keep_n[BUMP_CHUNK_CLASSES] = { 0 };
+	size_t keep_dirty[BUMP_CHUNK_CLASSES] = { 0 };
 
 	while (((size_t)1 << page_shift) < page)
 		page_shift++;
@@ -404,8 +415,6 @@ merge_small(struct bump_chunks *pool)
 					    (size_t)1 << c->shift;
 				next = run;
 				if (bump__os_purge(f, page) == 0) {
-					__atomic_sub_fetch(&pool->cached, dirty,
-					    __ATOMIC_RELAXED);
 					given += dirty;
 					push(pool, f, page_shift, 1);
 					continue;
@@ -422,12 +431,13 @@ merge_small(struct bump_chunks *pool)
 				keep_tail[i] = f;
 			keep_head[i] = f;
 			keep_n[i]++;
+			keep_dirty[i] += !f->fresh;
 		}
 	}
 	for (unsigned i = 0; i < BUMP_CHUNK_CLASSES; i++)
 		if (keep_head[i] != NULL)
 			push_list(pool, i + BUMP_CHUNK_MIN_SHIFT, keep_head[i],
-			    keep_tail[i], keep_n[i]);
+			    keep_tail[i], keep_n[i], keep_dirty[i]);
 	return given;
 }
 
@@ -444,9 +454,8 @@ bump__chunk_put(struct bump_chunks *pool, void *chunk, unsigned shift)
 	size_t size = (size_t)1 << shift;
 	int saved = errno, fresh = 0;
 
-	__atomic_sub_fetch(&pool->in_use, size, __ATOMIC_RELAXED);
-	if (size >= page_size() && __atomic_load_n(&pool->cached,
-	    __ATOMIC_RELAXED) + size > BUMP_CHUNK_CACHE)
+	if (size >= page_size() && cached_bytes(pool, shift) + size >
+	    BUMP_CHUNK_CACHE)
 		fresh = bump__os_purge(chunk, size) == 0;
 	push(pool, chunk, shift, fresh);
 	errno = saved;
@@ -463,23 +472,26 @@ bump__chunks_purge(struct bump_chunks *pool)
 	given = merge_small(pool);
 	for (unsigned s = BUMP_CHUNK_MIN_SHIFT; s <= BUMP_CHUNK_MAX_SHIFT; s++) {
 		struct bump_free_chunk_ *list, *f, *last = NULL;
-		size_t size = (size_t)1 << s;
+		size_t size = (size_t)1 << s, dirty = 0;
 
 		if (size < page || (list = take_list(pool, s, &n)) == NULL)
 			continue;
 		for (f = list; f != NULL; last = f, f = f->next) {
 			struct bump_free_chunk_ *next = f->next;
 
-			if (f->fresh || bump__os_purge(f, size) != 0)
+			if (f->fresh)
 				continue;
+			if (bump__os_purge(f, size) != 0) {
+				dirty++;
+				continue;
+			}
 			/* The purge dropped the header too: write it again. */
 			f->next = next;
 			f->fresh = 1;
 			f->shift = s;
-			__atomic_sub_fetch(&pool->cached, size, __ATOMIC_RELAXED);
 			given += size;
 		}
-		push_list(pool, s, list, last, n);
+		push_list(pool, s, list, last, n, dirty);
 	}
 	errno = saved;
 	return given;
@@ -529,10 +541,16 @@ void
 bump__chunks_usage(const struct bump_chunks *pool, size_t *in_use,
     size_t *cached)
 {
-	if (in_use != NULL)
-		*in_use = __atomic_load_n(&pool->in_use, __ATOMIC_RELAXED);
+	size_t free_bytes = 0;
+
+	for (unsigned s = BUMP_CHUNK_MIN_SHIFT; s <= BUMP_CHUNK_MAX_SHIFT; s++)
+		free_bytes += __atomic_load_n(&pool->classes[s -
+		    BUMP_CHUNK_MIN_SHIFT].count, __ATOMIC_RELAXED) << s;
+	if (in_use != NULL)	/* a snapshot: exact when nothing moves */
+		*in_use = __atomic_load_n(&pool->carved, __ATOMIC_RELAXED) -
+		    free_bytes;
 	if (cached != NULL)
-		*cached = __atomic_load_n(&pool->cached, __ATOMIC_RELAXED);
+		*cached = cached_bytes(pool, BUMP_CHUNK_MIN_SHIFT);
 }
 
 size_t

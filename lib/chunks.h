@@ -65,7 +65,8 @@ struct bump_free_chunk_;
 struct bump_chunk_class_ {
 	_Alignas(64) int lock;	/* a cache line each: no false sharing */
 	struct bump_free_chunk_ *head;
-	size_t count;
+	size_t count;		/* chunks on the list */
+	size_t dirty;		/* of them, written ones (not fresh) */
 };
 
 /* Fields private to lib/chunks.c; zeroed storage is an unready pool. */
@@ -76,7 +77,8 @@ struct bump_chunks {
 	const char *fixed_base, *fixed_end;	/* a fixed pool's whole range */
 	int fixed;		/* never reserves more */
 	int registered;		/* on the fork list */
-	size_t in_use, cached, reserved;	/* bytes, updated atomically */
+	size_t carved;		/* bytes ever carved (under carve_lock) */
+	size_t reserved;	/* bytes of address space, atomically */
 	struct bump_chunks *next_pool;	/* the fork list */
 };
 

@@ -27,14 +27,6 @@
 
 /* ---- the wrapped OS layer -------------------------------------------- */
 
-void *__real_bump__os_reserve(size_t size);
-int __real_bump__os_commit(void *p, size_t size);
-int __real_bump__os_decommit(void *p, size_t size);
-int __real_bump__os_purge(void *p, size_t size);
-void *__wrap_bump__os_reserve(size_t size);
-int __wrap_bump__os_commit(void *p, size_t size);
-int __wrap_bump__os_decommit(void *p, size_t size);
-int __wrap_bump__os_purge(void *p, size_t size);
 int __real_open(const char *path, int flags, ...);
 int __wrap_open(const char *path, int flags, ...);
 int __real_madvise(void *p, size_t size, int advice);
@@ -56,29 +48,7 @@ inject(void)
 	return 0;
 }
 
-void *
-__wrap_bump__os_reserve(size_t size)
-{
-	return inject() ? NULL : __real_bump__os_reserve(size);
-}
-
-int
-__wrap_bump__os_commit(void *p, size_t size)
-{
-	return inject() ? -1 : __real_bump__os_commit(p, size);
-}
-
-int
-__wrap_bump__os_decommit(void *p, size_t size)
-{
-	return inject() ? -1 : __real_bump__os_decommit(p, size);
-}
-
-int
-__wrap_bump__os_purge(void *p, size_t size)
-{
-	return inject() ? -1 : __real_bump__os_purge(p, size);
-}
+#include "wrap_os.h"
 
 int
 __wrap_open(const char *path, int flags, ...)
@@ -460,7 +430,7 @@ START_TEST(test_threads_fixed)
 }
 END_TEST
 
-static volatile int stop_forking;
+static int stop_forking;
 
 static void *
 churn(void *arg)
@@ -511,7 +481,7 @@ START_TEST(test_fork_child_keeps_working)
 		ck_assert(WIFEXITED(status));
 		ck_assert_int_eq(WEXITSTATUS(status), 0);
 	}
-	stop_forking = 1;
+	__atomic_store_n(&stop_forking, 1, __ATOMIC_RELAXED);
 	ck_assert_int_eq(pthread_join(t, NULL), 0);
 }
 END_TEST

@@ -25,17 +25,6 @@
 
 /* ---- the wrapped OS layer (see lib/os.h) ---------------------------- */
 
-void *__real_bump__os_reserve(size_t size);
-int __real_bump__os_commit(void *p, size_t size);
-int __real_bump__os_commit_prefaulted(void *p, size_t size);
-int __real_bump__os_decommit(void *p, size_t size);
-void *__wrap_bump__os_reserve(size_t size);
-int __wrap_bump__os_commit(void *p, size_t size);
-int __wrap_bump__os_commit_prefaulted(void *p, size_t size);
-int __wrap_bump__os_decommit(void *p, size_t size);
-int __real_bump__os_purge(void *p, size_t size);
-int __wrap_bump__os_purge(void *p, size_t size);
-
 static unsigned long os_calls;	/* since the scenario started */
 static unsigned long fail_at;	/* 0: never */
 static int sticky;		/* fail every call from fail_at on */
@@ -54,35 +43,7 @@ inject(void)
 	return 0;
 }
 
-void *
-__wrap_bump__os_reserve(size_t size)
-{
-	return inject() ? NULL : __real_bump__os_reserve(size);
-}
-
-int
-__wrap_bump__os_commit(void *p, size_t size)
-{
-	return inject() ? -1 : __real_bump__os_commit(p, size);
-}
-
-int
-__wrap_bump__os_commit_prefaulted(void *p, size_t size)
-{
-	return inject() ? -1 : __real_bump__os_commit_prefaulted(p, size);
-}
-
-int
-__wrap_bump__os_decommit(void *p, size_t size)
-{
-	return inject() ? -1 : __real_bump__os_decommit(p, size);
-}
-
-int
-__wrap_bump__os_purge(void *p, size_t size)
-{
-	return inject() ? -1 : __real_bump__os_purge(p, size);
-}
+#include "wrap_os.h"
 
 /* ---- the model: live blocks and what they hold ---------------------- */
 
