@@ -147,10 +147,17 @@ reserve(bump_grow_t *g, size_t n)
 		floor = g->data == NULL ? PLAIN_FIRST_CAP : IN_PLACE_STEP;
 	if (want < floor)
 		want = floor;
-	/* Fill the chunk the object is in before moving on to the next. */
+	/*
+	 * Fill the chunk the object is in before moving on to the next; and
+	 * move into one four times as big, so that all the moves together
+	 * copy less than 4/3 of the object (doubling would copy up to twice
+	 * it), and fewer times.
+	 */
 	room = g->data != NULL ? bump__in_place_max(g->arena, g->data) : 0;
 	if (room >= need && want > room)
 		want = room;
+	else if (room != 0 && want / 4 < g->cap && g->cap <= SIZE_MAX / 4)
+		want = 4 * g->cap;
 	/* Near the end of the arena, exactly what is needed may still fit. */
 	if (grow_to(g, want) == NULL && (want == need || grow_to(g, need) == NULL))
 		return -1;
