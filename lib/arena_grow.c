@@ -4,9 +4,9 @@
  *
  * In a plain arena the object is the newest block while nothing else is
  * allocated: bump_realloc() grows it in place up to the end of its chunk
- * (bump__in_place_max() says how far), then moves it once into the next
- * chunk, which is at least twice as big, or into the arena's own
- * reservation, where it grows in place for good.  An object that another
+ * (bump__in_place_max() says how far), then moves it once into a chunk
+ * four times as big, or into the arena's own reservation, where it grows
+ * in place for good.  An object that another
  * allocation has buried is copied once, to a new block at the top, when it
  * next grows.  A BUMP_THREADSAFE arena has no newest block: there every
  * growth is one copy of the object (geometric, so each byte is copied
@@ -154,10 +154,12 @@ reserve(bump_grow_t *g, size_t n)
 	 * it), and fewer times.
 	 */
 	room = g->data != NULL ? bump__in_place_max(g->arena, g->data) : 0;
-	if (room >= need && want > room)
-		want = room;
-	else if (room != 0 && want / 4 < g->cap && g->cap <= SIZE_MAX / 4)
+	if (room >= need) {
+		if (want > room)
+			want = room;
+	} else if (room != 0 && want / 4 < g->cap && g->cap <= SIZE_MAX / 4) {
 		want = 4 * g->cap;
+	}
 	/* Near the end of the arena, exactly what is needed may still fit. */
 	if (grow_to(g, want) == NULL && (want == need || grow_to(g, need) == NULL))
 		return -1;

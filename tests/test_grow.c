@@ -118,18 +118,31 @@ pow2_floor(size_t n)
 	return p;
 }
 
+/* Bytes older blocks of b hold but never handed out (bump_stats). */
+static size_t
+wasted_of(const bump_t *b)
+{
+	struct bump_stats st;
+
+	ck_assert_int_eq(bump_stats(b, &st), 0);
+	return st.wasted;
+}
+
 /*
  * The object, which was at was with cap bytes, has just moved to g->data:
  * only because it no longer fit, after it had filled its chunk to the end
- * (chunks are aligned to their size), into a block at least four times as
- * big.
+ * (chunks are aligned to their size, and the old chunk's unused end, which
+ * bump_stats counts as wasted, did not grow), into a block at least four
+ * times as big.
  */
 static void
-assert_chunk_move(const bump_grow_t *g, const char *was, size_t cap)
+assert_chunk_move(const bump_t *b, const bump_grow_t *g, const char *was,
+    size_t cap, size_t wasted)
 {
 	if (g->len + 1 <= cap)
 		ck_abort_msg("moved with room left at %zu bytes", g->len);
-	if ((uintptr_t)(was + cap) % pow2_floor(cap) != 0)
+	if ((uintptr_t)(was + cap) % pow2_floor(cap) != 0 ||
+	    wasted_of(b) != wasted)
 		ck_abort_msg("moved before its chunk's end at %zu bytes", g->len);
 	ck_assert_uint_ge(g->cap, 4 * cap);
 }
@@ -160,12 +173,12 @@ START_TEST(test_copy_free)
 	used = bump_used(b) - g.cap;		/* where the object began */
 	for (size_t i = 0; i < 20000; i++) {	/* 1 MB by pieces of 1-100 */
 		char *was = g.data;
-		size_t cap = g.cap;
+		size_t cap = g.cap, wasted = wasted_of(b);
 
 		ck_assert_int_eq(bump_grow_append(&g, piece, 1 + i % 100), 0);
 		if (g.data == was)
 			continue;
-		assert_chunk_move(&g, was, cap);
+		assert_chunk_move(b, &g, was, cap, wasted);
 		copied += cap;		/* bump_realloc copies the whole block */
 		ck_assert_uint_lt(3 * copied, 4 * (g.len + 1));
 		moves++;
@@ -186,6 +199,35 @@ START_TEST(test_copy_free)
 	/* The next allocation starts right after the object. */
 	ck_assert_ptr_eq(bump_malloc(b, 1), s + len + 1);
 	bump_destroy(b);
+}
+END_TEST
+
+/*
+ * Wherever in its chunk the object starts, it uses the chunk to its end
+ * before it moves, and each move copies it once into a chunk at least four
+ * times its block.
+ */
+START_TEST(test_fills_chunk)
+{
+	for (size_t pre = 16; pre < 64 * KiB; pre += 3 * KiB + 16) {
+		bump_t *b = fresh(0, 0);
+		bump_grow_t g;
+		char *p = bump_malloc(b, 64 * KiB);	/* a 64 KiB chunk */
+
+		ck_assert_ptr_nonnull(p);
+		bump_free(b, p);
+		ck_assert_ptr_eq(bump_malloc(b, pre), p);
+		bump_grow_init(&g, b);
+		for (int i = 0; g.len < 300 * KiB; i++) {
+			char *was = g.data;
+			size_t cap = g.cap, wasted = wasted_of(b);
+
+			ck_assert_int_eq(bump_grow_printf(&g, "%d,", i), 0);
+			if (was != NULL && g.data != was)
+				assert_chunk_move(b, &g, was, cap, wasted);
+		}
+		bump_destroy(b);
+	}
 }
 END_TEST
 
@@ -257,11 +299,11 @@ START_TEST(test_interleaved)
 	ck_assert_str_eq(other, "in between");
 	for (int i = 0; i < 10000; i++) {
 		char *was = g.data;
-		size_t had = g.cap;
+		size_t had = g.cap, wasted = wasted_of(b);
 
 		ck_assert_int_eq(bump_grow_printf(&g, "%d,", i), 0);
 		if (g.data != was) {
-			assert_chunk_move(&g, was, had);
+			assert_chunk_move(b, &g, was, had, wasted);
 			copied += had;
 			ck_assert_uint_lt(3 * copied, 4 * (g.len + 1));
 		}
@@ -550,6 +592,7 @@ grow_suite(void)
 
 	tcase_add_test(tc, test_contents);
 	tcase_add_test(tc, test_copy_free);
+	tcase_add_test(tc, test_fills_chunk);
 	tcase_add_test(tc, test_big_in_place);
 	tcase_add_test(tc, test_interleaved);
 	tcase_add_test(tc, test_abandon);
