@@ -883,6 +883,15 @@ bump_realloc(bump_t *b, void *ptr, size_t size)
 	return moved;
 }
 
+size_t
+bump__in_place_max(const bump_t *b, const void *p)
+{
+	/* last is never set in a BUMP_THREADSAFE arena. */
+	if (!bump__live(b) || p == NULL || p != b->last)
+		return 0;
+	return (size_t)(b->limit - (const char *)p);
+}
+
 void
 bump_free(bump_t *b, void *ptr)
 {

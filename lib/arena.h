@@ -79,6 +79,14 @@ int bump__live(const bump_t *b);
 /* Allocate size bytes aligned to align (a power of two) from a live arena. */
 void *bump__alloc(bump_t *b, size_t size, size_t align);
 
+/*
+ * The most bytes the block at p may hold once bump_realloc() resizes it
+ * in place (up to its block's limit) when p is the newest block of a plain
+ * arena; 0 otherwise.  Growing objects use it to fill their chunk before
+ * they move.
+ */
+size_t bump__in_place_max(const bump_t *b, const void *p);
+
 /* The alignment bump_malloc gives a block of n bytes. */
 size_t bump__natural_align(size_t n);
 

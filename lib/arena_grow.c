@@ -2,13 +2,15 @@
  * arena_grow.c - growing objects: bytes and printf output appended to an
  * object at the top of an arena, then finished into a pointer.
  *
- * Built on the arena's public behaviour only, not on its bookkeeping:
- * bump_realloc() grows the newest block of a plain arena in place, and
- * bump_free() gives the newest block back.  So an object that stays the
- * newest block grows without a copy, and one that another allocation has
- * buried is copied once, to a new block at the top, when it next grows.
- * A BUMP_THREADSAFE arena has no newest block: there every growth is one
- * copy of the object (geometric, so each byte is copied about once).
+ * In a plain arena the object is the newest block while nothing else is
+ * allocated: bump_realloc() grows it in place up to the end of its chunk
+ * (bump__in_place_max() says how far), then moves it once into a chunk
+ * four times as big, or into the arena's own reservation, where it grows
+ * in place for good.  An object that another
+ * allocation has buried is copied once, to a new block at the top, when it
+ * next grows.  A BUMP_THREADSAFE arena has no newest block: there every
+ * growth is one copy of the object (geometric, so each byte is copied
+ * about once).
  */
 #include <config.h>
 
@@ -18,12 +20,13 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "arena.h"
 #include "bump_alloc.h"
 #include "format.h"
 
 enum {
 	PROBED = 1u << 0,	/* SHARED below is known */
-	SHARED = 1u << 1	/* the arena never gives its newest block back */
+	SHARED = 1u << 1	/* no newest block: a BUMP_THREADSAFE arena */
 };
 
 /*
@@ -67,36 +70,34 @@ bump_grow_init(bump_grow_t *g, bump_t *b)
 }
 
 /*
- * Nothing was allocated since the object last grew, so it is still the
- * newest block and bump_realloc() resizes it in place.  (Should the caller
- * have allocated and freed a block meanwhile, bump_realloc() copies the
- * object instead: still correct.)
+ * The object is the newest block of a plain arena, so bump_realloc()
+ * resizes it in place within its chunk.  (Exact: a block allocated since,
+ * even one freed again, makes it an older block.)
  */
 static int
-is_newest(const bump_grow_t *g)
+is_newest(const bump_t *b, const bump_grow_t *g)
 {
-	return !(g->state_ & SHARED) && bump_used(g->arena) == g->mark_;
+	return bump__in_place_max(b, g->data) != 0;
 }
 
 /*
- * A first block of cap bytes.  The first one a builder takes also tells
- * whether the arena is shared: only a plain arena gives its newest block
- * back on bump_free(), and then the same bytes are taken again.
+ * A first block of cap bytes; mark_ is where the object's bytes begin.
+ * The first block a builder takes also tells whether the arena is shared:
+ * only a plain arena has a newest block.
  */
 static char *
 first_block(bump_grow_t *g, size_t cap)
 {
+	size_t mark = bump_used(g->arena);
 	char *p = bump_malloc(g->arena, cap);
-	size_t used;
 
-	if (p == NULL || (g->state_ & PROBED))
-		return p;
-	used = bump_used(g->arena);
-	bump_free(g->arena, p);
-	g->state_ |= PROBED;
-	if (bump_used(g->arena) < used)
-		return bump_malloc(g->arena, cap);
-	g->state_ |= SHARED;
+	if (p == NULL)
+		return NULL;
+	g->mark_ = mark;
+	if (!(g->state_ & PROBED))
+		g->state_ |= PROBED |
+		    (bump__in_place_max(g->arena, p) == 0 ? SHARED : 0);
+	p[0] = '\0';
 	return p;
 }
 
@@ -104,21 +105,22 @@ first_block(bump_grow_t *g, size_t cap)
 static char *
 grow_to(bump_grow_t *g, size_t cap)
 {
+	size_t mark = bump_used(g->arena);
 	char *p;
 
 	if (g->data == NULL) {
-		if ((p = first_block(g, cap)) != NULL)
-			p[0] = '\0';
-	} else if (is_newest(g)) {
-		p = bump_realloc(g->arena, g->data, cap);	/* in place */
+		p = first_block(g, cap);
+	} else if (is_newest(g->arena, g)) {
+		/* In place, or one move into the next chunk (its old copy stays). */
+		p = bump_realloc(g->arena, g->data, cap);
 	} else if ((p = bump_malloc(g->arena, cap)) != NULL) {
 		memcpy(p, g->data, g->len + 1);		/* the one copy */
+		g->mark_ = mark;	/* the object's bytes now begin here */
 	}
 	if (p == NULL)
 		return NULL;
 	g->data = p;
 	g->cap = cap;
-	g->mark_ = bump_used(g->arena);
 	return p;
 }
 
@@ -127,7 +129,7 @@ static int
 reserve(bump_grow_t *g, size_t n)
 {
 	int saved_errno = errno;
-	size_t need, want, floor;
+	size_t need, want, floor, room;
 
 	if (g->data != NULL && n < g->cap - g->len)
 		return 0;
@@ -145,6 +147,19 @@ reserve(bump_grow_t *g, size_t n)
 		floor = g->data == NULL ? PLAIN_FIRST_CAP : IN_PLACE_STEP;
 	if (want < floor)
 		want = floor;
+	/*
+	 * Fill the chunk the object is in before moving on to the next; and
+	 * move into one four times as big, so that all the moves together
+	 * copy less than 4/3 of the object (doubling would copy up to twice
+	 * it), and fewer times.
+	 */
+	room = g->data != NULL ? bump__in_place_max(g->arena, g->data) : 0;
+	if (room >= need) {
+		if (want > room)
+			want = room;
+	} else if (room != 0 && want / 4 < g->cap && g->cap <= SIZE_MAX / 4) {
+		want = 4 * g->cap;
+	}
 	/* Near the end of the arena, exactly what is needed may still fit. */
 	if (grow_to(g, want) == NULL && (want == need || grow_to(g, need) == NULL))
 		return -1;
@@ -237,7 +252,7 @@ bump_grow_finish(bump_grow_t *g, size_t *len)
 		return NULL;
 	p = g->data;
 	/* Give the slack back while the object is the newest block. */
-	if (g->cap > g->len + 1 && is_newest(g) &&
+	if (g->cap > g->len + 1 && is_newest(g->arena, g) &&
 	    (shrunk = bump_realloc(g->arena, p, g->len + 1)) != NULL)
 		p = shrunk;
 	if (len != NULL)
@@ -252,8 +267,15 @@ bump_grow_abandon(bump_grow_t *g)
 {
 	if (g == NULL)
 		return;
-	/* Gives the bytes back when the object is the newest block; else nothing. */
-	if (g->data != NULL && is_newest(g))
-		bump_free(g->arena, g->data);
+	/*
+	 * The newest object gives back its bytes, and the copies it left in
+	 * older chunks as it moved: the arena is back where it began.  A
+	 * buried object gives nothing back.
+	 */
+	if (g->data != NULL && is_newest(g->arena, g)) {
+		bump_mark_t start = { g->mark_ };
+
+		bump_rewind(g->arena, start);
+	}
 	empty(g);
 }

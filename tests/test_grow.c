@@ -96,17 +96,72 @@ START_TEST(test_contents)
 }
 END_TEST
 
+/* Blocks [p, p + n) and [q, q + m) do not overlap. */
+static void
+assert_apart(const char *p, size_t n, const char *q, size_t m)
+{
+	uintptr_t a = (uintptr_t)p, c = (uintptr_t)q;
+
+	if (!(a + n <= c || c + m <= a))
+		ck_abort_msg("blocks %p+%zu and %p+%zu overlap", (void *)p, n,
+		    (void *)q, m);
+}
+
+/* The largest power of two <= n (n > 0). */
+static uintptr_t
+pow2_floor(size_t n)
+{
+	uintptr_t p = 1;
+
+	while (p <= n / 2)
+		p *= 2;
+	return p;
+}
+
+/* Bytes older blocks of b hold but never handed out (bump_stats). */
+static size_t
+wasted_of(const bump_t *b)
+{
+	struct bump_stats st;
+
+	ck_assert_int_eq(bump_stats(b, &st), 0);
+	return st.wasted;
+}
+
 /*
- * Nothing else allocated: the object never moves, however large, and the
- * finished object uses exactly its bytes and the NUL.
+ * The object, which was at was with cap bytes, has just moved to g->data:
+ * only because it no longer fit, after it had filled its chunk to the end
+ * (chunks are aligned to their size, and the old chunk's unused end, which
+ * bump_stats counts as wasted, did not grow), into a block at least four
+ * times as big.
+ */
+static void
+assert_chunk_move(const bump_t *b, const bump_grow_t *g, const char *was,
+    size_t cap, size_t wasted)
+{
+	if (g->len + 1 <= cap)
+		ck_abort_msg("moved with room left at %zu bytes", g->len);
+	if ((uintptr_t)(was + cap) % pow2_floor(cap) != 0 ||
+	    wasted_of(b) != wasted)
+		ck_abort_msg("moved before its chunk's end at %zu bytes", g->len);
+	ck_assert_uint_ge(g->cap, 4 * cap);
+}
+
+/*
+ * Nothing else allocated.  The object grows in place while its chunk has
+ * room: it moves only when an append does not fit, only after it filled
+ * its chunk to the end (chunks are aligned to their size), each time into
+ * a block four times as big, so that all its moves copy less than 4/3 of
+ * its length right after a move, and less than its final length.  The copies it left in older chunks count in
+ * bump_used (the arena's logical order); finishing gives the slack back.
  */
 START_TEST(test_copy_free)
 {
 	bump_t *b = fresh(0, 0);
 	bump_grow_t g;
 	char piece[100];
-	char *first, *s, *base;
-	size_t len;
+	char *s, *base;
+	size_t len, used, copied = 0, moves = 0;
 
 	base = bump_malloc(b, 5);		/* the first block of a fresh arena */
 	ck_assert_ptr_nonnull(base);
@@ -114,38 +169,117 @@ START_TEST(test_copy_free)
 		piece[i] = (char)('a' + i % 26);
 	bump_grow_init(&g, b);
 	ck_assert_int_eq(bump_grow_append(&g, piece, 1), 0);
-	first = g.data;
+	ck_assert_ptr_eq(g.data, base + MAX_ALIGN);	/* aligned, in the same chunk */
+	used = bump_used(b) - g.cap;		/* where the object began */
 	for (size_t i = 0; i < 20000; i++) {	/* 1 MB by pieces of 1-100 */
+		char *was = g.data;
+		size_t cap = g.cap, wasted = wasted_of(b);
+
 		ck_assert_int_eq(bump_grow_append(&g, piece, 1 + i % 100), 0);
-		if (g.data != first)
-			ck_abort_msg("the object moved at append %zu", i);
+		if (g.data == was)
+			continue;
+		assert_chunk_move(b, &g, was, cap, wasted);
+		copied += cap;		/* bump_realloc copies the whole block */
+		ck_assert_uint_lt(3 * copied, 4 * (g.len + 1));
+		moves++;
 	}
+	ck_assert_uint_gt(moves, 0);		/* 1 MB outgrows the small chunks */
+	ck_assert_uint_lt(moves, 7);		/* 4x each time: a few */
 	ck_assert_int_eq(bump_grow_printf(&g, "%0*d", 5000, 1), 0);
-	ck_assert_ptr_eq(g.data, first);
 	len = g.len;
+	ck_assert_uint_lt(copied, len);
 	s = bump_grow_finish(&g, NULL);
-	ck_assert_ptr_eq(s, first);
-	/* Finishing gave the slack back: used ends at the NUL. */
-	ck_assert_uint_eq(bump_used(b), (size_t)(first - base) + len + 1);
+	ck_assert_ptr_nonnull(s);
+	ck_assert_uint_eq(bump_used(b), used + copied + len + 1);
 	ck_assert_int_eq(s[len], '\0');
 	ck_assert_int_eq(s[len - 1], '1');
+	for (size_t i = 0, k = 0; i < 20000; k += 1 + i % 100, i++)
+		if (memcmp(s + 1 + k, piece, 1 + i % 100) != 0)
+			ck_abort_msg("piece %zu differs", i);
 	/* The next allocation starts right after the object. */
-	s = bump_malloc(b, 1);
-	ck_assert_ptr_eq(s, first + len + 1);
+	ck_assert_ptr_eq(bump_malloc(b, 1), s + len + 1);
+	bump_destroy(b);
+}
+END_TEST
+
+/*
+ * Wherever in its chunk the object starts, it uses the chunk to its end
+ * before it moves, and each move copies it once into a chunk at least four
+ * times its block.
+ */
+START_TEST(test_fills_chunk)
+{
+	for (size_t pre = 16; pre < 64 * KiB; pre += 3 * KiB + 16) {
+		bump_t *b = fresh(0, 0);
+		bump_grow_t g;
+		char *p = bump_malloc(b, 64 * KiB);	/* a 64 KiB chunk */
+
+		ck_assert_ptr_nonnull(p);
+		bump_free(b, p);
+		ck_assert_ptr_eq(bump_malloc(b, pre), p);
+		bump_grow_init(&g, b);
+		for (int i = 0; g.len < 300 * KiB; i++) {
+			char *was = g.data;
+			size_t cap = g.cap, wasted = wasted_of(b);
+
+			ck_assert_int_eq(bump_grow_printf(&g, "%d,", i), 0);
+			if (was != NULL && g.data != was)
+				assert_chunk_move(b, &g, was, cap, wasted);
+		}
+		bump_destroy(b);
+	}
+}
+END_TEST
+
+/*
+ * Past the largest chunk (4 MiB) the object moves once more, into the
+ * arena's own reservation, and then grows in place however large.
+ */
+START_TEST(test_big_in_place)
+{
+	const size_t piece = 64 * KiB;
+	bump_t *b = fresh(0, 0);
+	char *chunk = malloc(piece);
+	bump_grow_t g;
+	char *settled = NULL, *s;
+	size_t used = bump_used(b);
+
+	ck_assert_ptr_nonnull(chunk);
+	bump_grow_init(&g, b);
+	for (size_t i = 0; i < (24 * MiB) / piece; i++) {
+		memset(chunk, 'a' + (int)(i % 26), piece);
+		ck_assert_int_eq(bump_grow_append(&g, chunk, piece), 0);
+		if (g.len > 4 * MiB && settled == NULL)
+			settled = g.data;	/* no chunk holds it: the reservation */
+		if (settled != NULL && g.data != settled)
+			ck_abort_msg("moved past 4 MiB at %zu bytes", g.len);
+	}
+	ck_assert_ptr_nonnull(settled);
+	for (size_t i = 0; i < (24 * MiB) / piece; i++)
+		ck_assert_int_eq(g.data[i * piece + piece - 1], 'a' + (int)(i % 26));
+	/* Abandoning it gives back every byte, the old copies' too. */
+	bump_grow_abandon(&g);
+	ck_assert_uint_eq(bump_used(b), used);
+	ck_assert_int_eq(bump_grow_append_str(&g, "after"), 0);
+	s = bump_grow_finish(&g, NULL);
+	ck_assert_str_eq(s, "after");
+	free(chunk);
 	bump_destroy(b);
 }
 END_TEST
 
 /*
  * Another allocation buries the object: it still fills its room in place,
- * then moves once (one copy of its bytes) and grows in place again.
+ * then moves once (exactly one copy of its bytes, to the top, past the
+ * other block) and is the newest block again: from then on it moves only
+ * as any newest object does, once per chunk it outgrows.
  */
 START_TEST(test_interleaved)
 {
 	bump_t *b = fresh(0, 0);
 	bump_grow_t g;
 	char *before, *moved, *other, *s;
-	size_t cap, moves = 0;
+	size_t cap, len, copied = 0;
 
 	bump_grow_init(&g, b);
 	ck_assert_int_eq(bump_grow_append_str(&g, "head:"), 0);
@@ -157,23 +291,30 @@ START_TEST(test_interleaved)
 	while (g.len + 2 < cap)
 		ck_assert_int_eq(bump_grow_append(&g, "x", 1), 0);
 	ck_assert_ptr_eq(g.data, before);
+	ck_assert_uint_eq(g.cap, cap);
 	ck_assert_int_eq(bump_grow_append(&g, "yyyy", 4), 0);	/* must grow */
 	moved = g.data;
 	ck_assert_ptr_ne(moved, before);
-	assert_addr_gt(moved, other);		/* at the top, past the other */
+	assert_apart(moved, g.cap, other, sizeof "in between");
 	ck_assert_str_eq(other, "in between");
 	for (int i = 0; i < 10000; i++) {
 		char *was = g.data;
+		size_t had = g.cap, wasted = wasted_of(b);
 
 		ck_assert_int_eq(bump_grow_printf(&g, "%d,", i), 0);
-		moves += g.data != was;
+		if (g.data != was) {
+			assert_chunk_move(b, &g, was, had, wasted);
+			copied += had;
+			ck_assert_uint_lt(3 * copied, 4 * (g.len + 1));
+		}
 	}
-	ck_assert_uint_eq(moves, 0);		/* newest again: in place */
+	len = g.len;
+	ck_assert_uint_lt(copied, len);		/* geometric: less than it holds */
 	s = bump_grow_finish(&g, NULL);
-	ck_assert_ptr_eq(s, moved);
 	ck_assert_int_eq(strncmp(s, "head:xxx", 8), 0);
 	ck_assert_int_eq(memcmp(s + cap - 2, "yyyy0,1,2,", 10), 0);
 	ck_assert_str_eq(s + strlen(s) - 6, ",9999,");
+	ck_assert_uint_eq(strlen(s), len);
 	ck_assert_str_eq(other, "in between");
 	bump_destroy(b);
 }
@@ -185,7 +326,7 @@ START_TEST(test_abandon)
 	bump_t *b = fresh(0, 0);
 	bump_grow_t g;
 	size_t used;
-	char *other;
+	char *other, *s;
 
 	ck_assert_ptr_nonnull(bump_malloc(b, 16));
 	used = bump_used(b);
@@ -205,6 +346,22 @@ START_TEST(test_abandon)
 	bump_grow_abandon(&g);
 	ck_assert_uint_eq(bump_used(b), used);
 	ck_assert_ptr_eq(bump_malloc(b, 8), other + 8);
+	/*
+	 * Buried, then moved once past the other block: newest again, so
+	 * abandon gives back what the object took since, not the other block.
+	 */
+	ck_assert_int_eq(bump_grow_append_str(&g, "third"), 0);
+	s = g.data;
+	other = bump_strdup(b, "kept");
+	ck_assert_ptr_nonnull(other);
+	used = bump_used(b);
+	for (int i = 0; i < 1000; i++)
+		ck_assert_int_eq(bump_grow_printf(&g, "line %d\n", i), 0);
+	ck_assert_ptr_ne(g.data, s);
+	assert_apart(g.data, g.cap, other, sizeof "kept");
+	bump_grow_abandon(&g);
+	ck_assert_uint_eq(bump_used(b), used);
+	ck_assert_str_eq(other, "kept");
 	bump_grow_abandon(&g);			/* an empty builder: nothing */
 	bump_grow_abandon(NULL);
 	bump_destroy(b);
@@ -246,7 +403,7 @@ START_TEST(test_errors)
 	const char *volatile nullfmt = NULL;
 	char *big = malloc(16 * KiB);
 	bump_grow_t g, none;
-	size_t used;
+	size_t used, room;
 	char *s;
 
 	ck_assert_ptr_nonnull(big);
@@ -296,22 +453,47 @@ START_TEST(test_errors)
 	ck_assert_str_eq(g.data, "keep");
 	ck_assert_uint_eq(g.len, 4);
 	ck_assert_uint_eq(bump_used(b), used);
-	/* Near the end, exactly what is needed still fits (no doubling). */
+	/*
+	 * Near the end, exactly what is needed still fits (no doubling).  The
+	 * object outgrows its first chunk (256 bytes), so it moves once, and
+	 * its first block stays counted in bump_used until the arena is
+	 * reset: it may take all the room the arena has left, not a byte more.
+	 */
+	room = bump_capacity(b) - bump_used(b);
+	ck_assert_uint_eq(room, 8 * KiB - g.cap);
+	FAILS(bump_grow_append(&g, big, room - g.len), ENOMEM);
+	ck_assert_str_eq(g.data, "keep");
+	ck_assert_uint_eq(bump_used(b), used);
 	errno = 4321;
-	ck_assert_int_eq(bump_grow_append(&g, big, 8 * KiB - 5), 0);
+	ck_assert_int_eq(bump_grow_append(&g, big, room - g.len - 1), 0);
 	ck_assert_int_eq(errno, 4321);		/* success leaves errno alone */
 	ck_assert_uint_eq(bump_used(b), 8 * KiB);
 	FAILS(bump_grow_append(&g, "!", 1), ENOMEM);
 	s = bump_grow_finish(&g, NULL);
 	ck_assert_ptr_nonnull(s);
 	ck_assert_int_eq(memcmp(s, "keepzzz", 7), 0);
-	ck_assert_uint_eq(strlen(s), 8 * KiB - 1);
+	ck_assert_uint_eq(strlen(s), room - 1);
 	/* Full arena: even the first block of an object fails, cleanly. */
 	FAILS(bump_grow_append(&g, "x", 1), ENOMEM);
 	ck_assert_ptr_null(g.data);
 	errno = 0;
 	ck_assert_ptr_null(bump_grow_finish(&g, NULL));
 	ck_assert_int_eq(errno, ENOMEM);
+	/*
+	 * Reset keeps the newest chunk, which spans the whole arena now: an
+	 * object there grows in place to the arena's last byte.
+	 */
+	bump_reset(b);
+	ck_assert_int_eq(bump_grow_append_str(&g, "keep"), 0);
+	errno = 4321;
+	ck_assert_int_eq(bump_grow_append(&g, big, 8 * KiB - 5), 0);
+	ck_assert_int_eq(errno, 4321);
+	ck_assert_uint_eq(bump_used(b), 8 * KiB);
+	FAILS(bump_grow_append(&g, "!", 1), ENOMEM);
+	s = bump_grow_finish(&g, NULL);
+	ck_assert_ptr_nonnull(s);
+	ck_assert_int_eq(memcmp(s, "keepzzz", 7), 0);
+	ck_assert_uint_eq(strlen(s), 8 * KiB - 1);
 #undef FAILS
 	free(big);
 	bump_destroy(b);
@@ -410,6 +592,8 @@ grow_suite(void)
 
 	tcase_add_test(tc, test_contents);
 	tcase_add_test(tc, test_copy_free);
+	tcase_add_test(tc, test_fills_chunk);
+	tcase_add_test(tc, test_big_in_place);
 	tcase_add_test(tc, test_interleaved);
 	tcase_add_test(tc, test_abandon);
 	tcase_add_test(tc, test_printf_large);

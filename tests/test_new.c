@@ -93,33 +93,73 @@ START_TEST(test_packing)
 }
 END_TEST
 
-/* Over-aligned types get their own alignment after an odd-sized block. */
+/* [p, p + n) and [q, q + m) do not overlap. */
+static int
+apart(const void *p, size_t n, const void *q, size_t m)
+{
+	uintptr_t a = (uintptr_t)p, c = (uintptr_t)q;
+
+	return a + n <= c || c + m <= a;
+}
+
+static size_t
+blocks_of(const bump_t *b)
+{
+	struct bump_stats st;
+
+	ck_assert_int_eq(bump_stats(b, &st), 0);
+	return st.blocks;
+}
+
+/*
+ * Over-aligned types get their own alignment after an odd-sized block,
+ * and bump_used counts as for bump_aligned_alloc: in the chunk that holds
+ * the block before, the padding up to it and its bytes; when the block
+ * starts a chunk of its own (chunks are aligned to their size, at least
+ * 4096 bytes here), only its bytes, since the rest of the old chunk is
+ * never handed out.
+ */
 START_TEST(test_over_aligned)
 {
 	bump_t *b = fresh(0);
-	struct line64 *l;
+	struct line64 *l, *l3;
 	struct page_obj *pg;
-	size_t used;
+	size_t used, blocks;
+	char *odd;
 
 	for (int round = 0; round < 4; round++) {
-		ck_assert_ptr_nonnull(bump_malloc(b, 1 + (size_t)round * 7));
+		size_t n = 1 + (size_t)round * 7;
+
+		odd = bump_malloc(b, n);
+		ck_assert_ptr_nonnull(odd);
 		l = BUMP_NEW(b, struct line64);
 		ck_assert_ptr_nonnull(l);
 		ck_assert(ALIGNED(l, 64));
-		l = BUMP_NEW_ARRAY(b, struct line64, 3);
-		ck_assert_ptr_nonnull(l);
-		ck_assert(ALIGNED(l, 64));
-		fill_bytes(l, 0xa5, 3 * sizeof *l);
+		ck_assert(apart(l, sizeof *l, odd, n));
+		l3 = BUMP_NEW_ARRAY(b, struct line64, 3);
+		ck_assert_ptr_nonnull(l3);
+		ck_assert(ALIGNED(l3, 64));
+		ck_assert(apart(l3, 3 * sizeof *l3, l, sizeof *l));
+		ck_assert(apart(l3, 3 * sizeof *l3, odd, n));
+		fill_bytes(l3, 0xa5, 3 * sizeof *l3);
 		used = bump_used(b);
+		blocks = blocks_of(b);
 		pg = BUMP_NEW(b, struct page_obj);
 		ck_assert_ptr_nonnull(pg);
 		ck_assert(ALIGNED(pg, 4096));
-		ck_assert_uint_eq(bump_used(b) - used,
-		    (size_t)((char *)pg - ((char *)l + 3 * sizeof *l)) + sizeof *pg);
+		ck_assert(apart(pg, sizeof *pg, l3, 3 * sizeof *l3));
+		if (blocks_of(b) == blocks)	/* the same chunk: right after l3 */
+			ck_assert_uint_eq(bump_used(b) - used, (size_t)((char *)pg -
+			    ((char *)l3 + 3 * sizeof *l3)) + sizeof *pg);
+		else				/* a new chunk starts with it */
+			ck_assert_uint_eq(bump_used(b) - used, sizeof *pg);
+		for (size_t i = 0; i < 3 * sizeof *l3; i++)
+			ck_assert_uint_eq(((unsigned char *)l3)[i], 0xa5);
 		/* Zero elements still give a unique, aligned pointer. */
 		l = BUMP_NEW_ARRAY(b, struct line64, 0);
 		ck_assert_ptr_nonnull(l);
 		ck_assert(ALIGNED(l, 64));
+		ck_assert(apart(l, 1, pg, sizeof *pg));
 	}
 	bump_destroy(b);
 }
