@@ -16,6 +16,7 @@
 #
 # Usage: bench/programs.sh [--csv]
 #   RUNS=N              runs per cell (default 5)
+#   CSV_FILE=path       also write the medians as CSV there (one run, both)
 #   BUMP_MALLOC_SO=path libbump_alloc_malloc.so to use (default: the build's)
 #   POLICIES="none lifo" rows for these BUMP_ALLOC_FREE policies too
 #   WORKLOADS="a b"     a subset of: scopes bignum tree threads prodcons pool
@@ -151,7 +152,7 @@ fallbacks() {	# workload allocator -> the most fallbacks of any run, or -
 	if [ -s "$f" ]; then sort -n "$f" | tail -n 1; else echo -; fi
 }
 
-if [ "$csv" = yes ]; then
+write_csv() {
 	echo "workload,allocator,wall_s,peak_rss_kib,failed,fallbacks"
 	for w in "${workloads[@]}"; do
 		for n in "${names[@]}"; do
@@ -159,8 +160,13 @@ if [ "$csv" = yes ]; then
 			echo "$w,$n,$(median "$f" 1),$(median "$f" 2),$(failed "$f"),$(fallbacks "$w" "$n")"
 		done
 	done
+}
+if [ "$csv" = yes ]; then
+	write_csv
 	exit 0
 fi
+# The same run as CSV too (for bench/chart.sh), so table and chart agree.
+[ -z "${CSV_FILE:-}" ] || write_csv > "$CSV_FILE"
 
 printf '\nwall time, seconds (median of %d; x = ratio to glibc; ! = a run failed)\n' "$runs"
 printf '%-9s' workload; printf ' %14s' "${names[@]}"; echo
