@@ -310,8 +310,12 @@ bump__alloc(bump_t *b, size_t size, size_t align)
  * (each a get and a put); from 64 KiB on they double, to waste less.
  */
 #define GROWTH(kind) ((kind) < 16 ? 2u : 1u)
+/* A new chunk's first bytes are fetched ahead of the blocks they hold. */
+#define WARM_BYTES 1024
 _Static_assert(sizeof(struct bump) <= ((size_t)1 << HEADER_SHIFT),
     "the bookkeeping fits its chunk");
+_Static_assert(offsetof(struct bump, block[1]) <= 3 * 64,
+    "an arena of one block touches three lines of its bookkeeping");
 _Static_assert(HEADER_SHIFT >= BUMP_CHUNK_MIN_SHIFT &&
     HEADER_SHIFT <= BUMP_CHUNK_MAX_SHIFT, "the bookkeeping is a chunk");
 
@@ -368,24 +372,24 @@ block_size(const bump_t *b, unsigned i)
 static size_t
 before(const bump_t *b)
 {
-	return b->nblocks == 0 ? 0 : b->block_offset[b->nblocks - 1];
+	return b->nblocks == 0 ? 0 : b->block[b->nblocks - 1].offset;
 }
 
 /* Where the top of an older block i stood when the arena moved on. */
 static char *
 block_end(const bump_t *b, unsigned i)
 {
-	return b->block_start[i] + (b->block_offset[i + 1] - b->block_offset[i]);
+	return b->block[i].start + (b->block[i + 1].offset - b->block[i].offset);
 }
 
 /* Make block i current with its top at top; newer blocks are gone. */
 static void
 enter_block(bump_t *b, unsigned i, char *top, int fresh)
 {
-	size_t room = b->cap - b->block_offset[i], size = block_size(b, i);
+	size_t room = b->cap - b->block[i].offset, size = block_size(b, i);
 
 	b->nblocks = i + 1;
-	b->base = b->block_start[i];
+	b->base = b->block[i].start;
 	b->limit = b->base + (room < size ? room : size);
 	b->top = top;
 	b->last = NULL;
@@ -429,11 +433,11 @@ static void
 drop_block(bump_t *b, unsigned i)
 {
 	unsigned kind = b->block_kind[i];
-	char *start = b->block_start[i];
+	char *start = b->block[i].start;
 
 	if (is_chunk(kind)) {
 		bump__on_drop_block(start, start + ((size_t)1 << kind));
-		bump__chunk_put(pool(), start, kind);
+		bump__chunk_give(start, kind);
 	} else if (kind == BLOCK_RESERVATION) {
 		bump__on_drop_block(start, b->region_commit);
 	} else {	/* the caller's buffer is the caller's again */
@@ -572,9 +576,9 @@ push_block(bump_t *b, char *start, unsigned kind, size_t offset, int fresh)
 {
 	unsigned i = b->nblocks;
 
-	b->block_start[i] = start;
+	b->block[i].start = start;
 	b->block_kind[i] = (unsigned char)kind;
-	b->block_offset[i] = offset;
+	b->block[i].offset = offset;
 	enter_block(b, i, start, fresh);
 	bump__on_create(b);
 }
@@ -602,6 +606,12 @@ grow(bump_t *b, size_t size, size_t align)
 	need = lead + size > align ? lead + size : align;
 	fits = b->cap - used > need ? b->cap - used : need;
 	shift = ceil_log2(need);
+	if (n == 0) {	/* as big as this thread's last arenas grew */
+		unsigned recalled = bump__chunks_recall();
+
+		if (shift < recalled)
+			shift = recalled;
+	}
 	if (n > 0 && shift < kind + GROWTH(kind))
 		shift = kind + GROWTH(kind);
 	if (shift > ceil_log2(fits))	/* no bigger than the cap can use */
@@ -610,8 +620,15 @@ grow(bump_t *b, size_t size, size_t align)
 		shift = BUMP_CHUNK_MIN_SHIFT;
 	save_region(b);
 	if (shift <= BUMP_CHUNK_MAX_SHIFT && n < BUMP__MAX_BLOCKS - 1) {
-		if ((start = bump__chunk_get(pool(), shift, &fresh)) == NULL)
+		if ((start = bump__chunk_take(shift, &fresh)) == NULL)
 			return NULL;	/* ENOMEM, nothing changed */
+		/*
+		 * A recycled chunk went cold while it waited: fetch its first
+		 * lines now rather than miss on each of the next blocks.
+		 */
+		for (size_t at = 0; at < ((size_t)1 << shift) && at < WARM_BYTES;
+		    at += 64)
+			__builtin_prefetch(start + at, 1);
 		push_block(b, start, shift, used, fresh);
 	} else {
 		if (b->region == NULL && open_region(b) != 0)
@@ -636,15 +653,24 @@ grow(bump_t *b, size_t size, size_t align)
 		return NULL;
 	}
 	/* An empty block before the new one holds nothing: give it back. */
-	if (n > 0 && old_top == b->block_start[n - 1] &&
-	    is_chunk(b->block_kind[n - 1]) && b->block_offset[n - 1] == used) {
+	if (n > 0 && old_top == b->block[n - 1].start &&
+	    is_chunk(b->block_kind[n - 1]) && b->block[n - 1].offset == used) {
 		drop_block(b, n - 1);
-		b->block_start[n - 1] = b->block_start[n];
+		b->block[n - 1].start = b->block[n].start;
 		b->block_kind[n - 1] = b->block_kind[n];
-		b->block_offset[n - 1] = b->block_offset[n];
+		b->block[n - 1].offset = b->block[n].offset;
 		b->nblocks = n;
 	}
 	return p;
+}
+
+/* Most bytes handed out at once so far. */
+static size_t
+peak_of(const bump_t *b)
+{
+	size_t used = bump_used(b);
+
+	return used > b->peak ? used : b->peak;
 }
 
 /* Drop every block above block i, and make i current with its top at top. */
@@ -661,12 +687,16 @@ back_to(bump_t *b, unsigned i, char *top)
 static void
 init_header(bump_t *b, size_t cap, unsigned flags, size_t header_size)
 {
-	memset(b, 0, sizeof *b);
+	memset(b, 0, offsetof(struct bump, block));	/* blocks come later */
 	b->magic = BUMP__MAGIC;
 	b->cap = cap;
 	b->flags = flags;
 	b->header_size = header_size;
-	b->epoch = new_epoch();
+	if (flags & BUMP_THREADSAFE) {
+		b->epoch = new_epoch();
+		b->owner = 0;
+		b->crowded = 0;
+	}
 	b->redzone = bump__instr_redzone();
 	if (bump__instr_active())
 		b->flags |= BUMP__WATCHED;
@@ -689,14 +719,14 @@ bump_create(size_t reserve, unsigned flags)
 		errno = ENOMEM;
 		return NULL;
 	}
-	if ((b = bump__chunk_get(pool(), HEADER_SHIFT, &fresh)) == NULL)
+	if ((b = bump__chunk_take(HEADER_SHIFT, &fresh)) == NULL)
 		return NULL;	/* ENOMEM */
 	init_header(b, round_up(reserve, page), flags,
 	    (size_t)1 << HEADER_SHIFT);
 	if (flags & (BUMP_THREADSAFE | BUMP_HUGEPAGES | BUMP_PREFAULT)) {
 		if (open_region(b) != 0) {
 			b->magic = BUMP__DEAD;
-			bump__chunk_put(pool(), b, HEADER_SHIFT);
+			bump__chunk_give(b, HEADER_SHIFT);
 			errno = ENOMEM;
 			return NULL;
 		}
@@ -741,13 +771,8 @@ bump_destroy(bump_t *b)
 	if (!bump__live(b))
 		return;
 	save_region(b);
-	/*
-	 * Giving a chunk back writes its first bytes, cold by now in an
-	 * arena per request: fetch them all at once, not one miss after
-	 * another.
-	 */
-	for (unsigned i = 0; i < b->nblocks; i++)
-		__builtin_prefetch(b->block_start[i], 1);
+	if (b->nblocks > 0 && is_chunk(b->block_kind[0]))
+		bump__chunks_remember(ceil_log2(peak_of(b)));
 	for (unsigned i = b->nblocks; i-- > 0;)
 		drop_block(b, i);
 	if (b->region != NULL && !put_spare(b))
@@ -756,12 +781,14 @@ bump_destroy(bump_t *b)
 	b->fast_end = NULL;
 	b->nblocks = 0;
 	if (b->header_size != 0)
-		bump__chunk_put(pool(), b, HEADER_SHIFT);
+		bump__chunk_give(b, HEADER_SHIFT);
 }
 
 size_t
 bump_purge(void)
 {
+	bump__chunks_flush_thread();
+	bump__chunks_flush_thread();
 	return bump__chunks_purge(pool());
 }
 
@@ -838,7 +865,7 @@ end_of(const bump_t *b, const char *p, char *top)
 	if (p >= b->base && p < top)
 		return top;
 	for (unsigned i = 0; i + 1 < b->nblocks; i++)
-		if (p >= b->block_start[i] && p < block_end(b, i))
+		if (p >= b->block[i].start && p < block_end(b, i))
 			return block_end(b, i);
 	return NULL;
 }
@@ -899,15 +926,6 @@ bump_free(bump_t *b, void *ptr)
 		lower_top(b, b->last);
 }
 
-/* Most bytes handed out at once so far. */
-static size_t
-peak_of(const bump_t *b)
-{
-	size_t used = bump_used(b);
-
-	return used > b->peak ? used : b->peak;
-}
-
 /*
  * The top comes down to logical offset `offset`: blocks above it go back
  * to the chunk layer.  The one that holds it becomes current.
@@ -920,11 +938,11 @@ lower_to(bump_t *b, size_t offset)
 	b->peak = peak_of(b);
 	if (b->nblocks == 0)
 		return;
-	for (i = b->nblocks - 1; i > 0 && b->block_offset[i] > offset; i--)
+	for (i = b->nblocks - 1; i > 0 && b->block[i].offset > offset; i--)
 		continue;
 	if (i + 1 < b->nblocks)
 		back_to(b, i, block_end(b, i));
-	lower_top(b, b->base + (offset - b->block_offset[i]));
+	lower_top(b, b->base + (offset - b->block[i].offset));
 }
 
 /*
@@ -944,9 +962,9 @@ bump_reset(bump_t *b)
 	last = b->nblocks - 1;
 	for (unsigned i = 0; i < last; i++)
 		drop_block(b, i);
-	b->block_start[0] = b->block_start[last];
+	b->block[0].start = b->block[last].start;
 	b->block_kind[0] = b->block_kind[last];
-	b->block_offset[0] = 0;
+	b->block[0].offset = 0;
 	save_region(b);
 	{
 		char *top = b->top, *dirty = b->dirty_end;
@@ -1040,8 +1058,8 @@ bump_owns(const bump_t *b, const void *p)
 	if (c >= b->base && c < b->limit)
 		return 1;
 	for (unsigned i = 0; i + 1 < b->nblocks; i++)
-		if (c >= b->block_start[i] &&
-		    c < b->block_start[i] + block_size(b, i))
+		if (c >= b->block[i].start &&
+		    c < b->block[i].start + block_size(b, i))
 			return 1;
 	return 0;
 }
@@ -1062,7 +1080,7 @@ bump_stats(const bump_t *b, struct bump_stats *st)
 			held += (size_t)1 << b->block_kind[i];
 		if (i + 1 < b->nblocks)
 			wasted += block_size(b, i) -
-			    (b->block_offset[i + 1] - b->block_offset[i]);
+			    (b->block[i + 1].offset - b->block[i].offset);
 	}
 	if (b->region != NULL) {
 		char *commit = current_kind(b) == BLOCK_RESERVATION &&

@@ -39,6 +39,7 @@ enum {
  * is atomic.
  */
 struct bump {
+	/* Line 0: what allocating reads and writes. */
 	union {		/* the public prefix the inline bump_malloc() uses */
 		struct bump_fast_ fast;
 		struct {
@@ -50,27 +51,31 @@ struct bump {
 	char *commit_end;	/* [base, commit_end) is committed */
 	char *limit;		/* end of the region; a guard page follows */
 	char *base;		/* start of the region */
+	uint32_t magic;		/* BUMP__MAGIC while alive */
+	unsigned nblocks;	/* blocks in the chain, the current one last */
 	char *dirty_end;	/* above max(top, dirty_end) memory reads zero */
+	/* Lines 1-2: the rest, cleared by create up to the blocks. */
+	size_t cap;		/* the most bytes handed out at once */
+	size_t peak;		/* most bytes handed out, at the last lowering */
+	unsigned flags;
+	int grown_huge;		/* the region above HUGE_AFTER got the hint */
+	size_t redzone;		/* bytes left unused before each block */
+	size_t header_size;	/* bytes of this bookkeeping */
+	char *region;		/* own reservation's usable start, or NULL */
+	char *region_commit;	/* [region, region_commit) is committed */
 	size_t commit_step;	/* commit in multiples of this */
 	void *mapping;		/* the whole reservation */
 	size_t mapping_size;
-	unsigned flags;
-	int grown_huge;		/* the region above HUGE_AFTER got the hint */
-	/* BUMP_THREADSAFE only: see alloc_threaded() in arena.c. */
+	unsigned char block_kind[BUMP__MAX_BLOCKS];	/* chunk shift, BLOCK_* */
+	/* Set as blocks are added: an arena of one block touches 3 lines. */
+	struct {
+		char *start;
+		size_t offset;	/* logical offset */
+	} block[BUMP__MAX_BLOCKS];
+	/* BUMP_THREADSAFE only (set by create): see alloc_threaded(). */
 	uint64_t epoch;		/* new on create, reset, rewind: old chunks die */
 	uintptr_t owner;	/* the first allocating thread, 0 for none yet */
 	int crowded;		/* a second thread has allocated */
-	size_t redzone;		/* bytes left unused before each block */
-	uint32_t magic;		/* BUMP__MAGIC while alive */
-	unsigned nblocks;	/* blocks in the chain, the current one last */
-	size_t cap;		/* the most bytes handed out at once */
-	size_t peak;		/* most bytes handed out, at the last lowering */
-	char *region;		/* own reservation's usable start, or NULL */
-	char *region_commit;	/* [region, region_commit) is committed */
-	size_t header_size;	/* bytes of this bookkeeping */
-	char *block_start[BUMP__MAX_BLOCKS];
-	size_t block_offset[BUMP__MAX_BLOCKS];	/* logical offset of each */
-	unsigned char block_kind[BUMP__MAX_BLOCKS];	/* chunk shift, BLOCK_* */
 };
 
 /* 1 when b is a live arena (not NULL, not destroyed). */

@@ -36,18 +36,6 @@ _Static_assert(BUMP_CHUNK_SPAN % ((size_t)1 << BUMP_CHUNK_MAX_SHIFT) == 0,
 
 #define MAX_CHUNK ((size_t)1 << BUMP_CHUNK_MAX_SHIFT)
 
-static size_t
-page_size(void)
-{
-	static size_t page;	/* racing first calls store the same value */
-	size_t p = __atomic_load_n(&page, __ATOMIC_RELAXED);
-
-	if (p == 0) {
-		p = bump__os_page_size();
-		__atomic_store_n(&page, p, __ATOMIC_RELAXED);
-	}
-	return p;
-}
 
 /* ---- locks ------------------------------------------------------------ */
 
@@ -265,7 +253,7 @@ reserve_aligned(struct bump_chunks *pool, size_t size)
 static void *
 carve(struct bump_chunks *pool, unsigned shift)
 {
-	size_t size = (size_t)1 << shift, page = page_size();
+	size_t size = (size_t)1 << shift, page = bump__os_page_size();
 	uintptr_t at, from, to;
 	char *span;
 
@@ -375,7 +363,7 @@ sort_by_address(struct bump_free_chunk_ *list)
 static size_t
 merge_small(struct bump_chunks *pool)
 {
-	size_t page = page_size(), given = 0, n;
+	size_t page = bump__os_page_size(), given = 0, n;
 	unsigned page_shift = 0;
 	struct bump_free_chunk_ *all = NULL, *list, *next, *run, *f;
 	struct bump_free_chunk_ *keep_head[BUMP_CHUNK_CLASSES] = { NULL };
@@ -454,7 +442,7 @@ bump__chunk_put(struct bump_chunks *pool, void *chunk, unsigned shift)
 	size_t size = (size_t)1 << shift;
 	int saved = errno, fresh = 0;
 
-	if (size >= page_size() && cached_bytes(pool, shift) + size >
+	if (size >= bump__os_page_size() && cached_bytes(pool, shift) + size >
 	    BUMP_CHUNK_CACHE)
 		fresh = bump__os_purge(chunk, size) == 0;
 	push(pool, chunk, shift, fresh);
@@ -464,7 +452,7 @@ bump__chunk_put(struct bump_chunks *pool, void *chunk, unsigned shift)
 size_t
 bump__chunks_purge(struct bump_chunks *pool)
 {
-	size_t page = page_size(), given, n;
+	size_t page = bump__os_page_size(), given, n;
 	int saved = errno;
 
 	if (pool == NULL)

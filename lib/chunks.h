@@ -44,6 +44,23 @@
  *    the layer registers itself (bump__os_atfork): a child of a
  *    multithreaded parent keeps working.
  *  - bump__chunks_reserved(pool): address space the pool has reserved.
+ *
+ * In front of the shared pool, each thread's cache (lib/chunks_thread.c),
+ * which the arenas use:
+ *  - bump__chunk_take(shift, &fresh), bump__chunk_give(chunk, shift): as
+ *    get and put on the shared pool, but a thread keeps up to 8 chunks of
+ *    each size from 256 bytes to 16 KiB it gave back (at most 254 KiB), and
+ *    takes them again with no lock and without touching their memory.
+ *    Where the OS has no thread-exit hook (Windows) there is no cache.
+ *  - bump__chunks_flush_thread(): the calling thread's cached chunks go
+ *    back to the shared pool (also done when the thread exits), and what
+ *    it remembered is forgotten.
+ *  - bump__chunks_remember(shift): an arena that grew to 2^shift bytes
+ *    died on this thread; bump__chunks_recall(): the chunk size (at most
+ *    16 KiB) one new arena may start with, or 0.  Each remember allows
+ *    one recall (at most 64 are saved up), so an arena per request starts
+ *    in one chunk as big as its predecessors needed, while a thread that
+ *    only creates arenas soon starts them small again.
  */
 #ifndef BUMP_CHUNKS_H
 #define BUMP_CHUNKS_H
@@ -91,5 +108,11 @@ size_t bump__chunks_purge(struct bump_chunks *pool);
 void bump__chunks_usage(const struct bump_chunks *pool, size_t *in_use,
     size_t *cached);
 size_t bump__chunks_reserved(const struct bump_chunks *pool);
+
+void *bump__chunk_take(unsigned shift, int *fresh);
+void bump__chunk_give(void *chunk, unsigned shift);
+void bump__chunks_flush_thread(void);
+void bump__chunks_remember(unsigned shift);
+unsigned bump__chunks_recall(void);
 
 #endif /* BUMP_CHUNKS_H */

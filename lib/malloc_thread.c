@@ -33,7 +33,7 @@ static struct bump_counts stateless;	/* threads without a state */
 static struct thread *all_threads;
 static struct thread *orphans;
 int bump__orphans_lock;
-static int have_exit_key;
+static int exit_key = -1;
 static char *states;		/* MAX_THREAD_STATES thread states */
 static size_t states_made;
 
@@ -135,7 +135,7 @@ bump__init_global(void)
 		bump__g.page = bump__os_page_size();
 		choose_geometry(bump__g.config.reserve);
 		init_heap();
-		have_exit_key = bump__os_thread_exit_key(thread_exit) == 0;
+		exit_key = bump__os_thread_exit_key(thread_exit);
 		(void)bump__os_atfork(before_fork, after_fork, after_fork);
 		in_init = 0;
 		errno = saved;
@@ -322,8 +322,8 @@ static void
 watch_exit(struct thread *t)
 {
 	bump__self = t;	/* registering may allocate: be ready */
-	if (have_exit_key)
-		bump__os_thread_exit_watch(t);
+	if (exit_key >= 0)
+		bump__os_thread_exit_watch(exit_key, t);
 }
 
 static struct thread *

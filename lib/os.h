@@ -71,18 +71,19 @@ void bump__os_yield(void);
  */
 
 /*
- * For the malloc replacement (POSIX only; Windows has stubs that refuse).
- * None of these may call malloc.
+ * For the malloc replacement and the chunk layer's per-thread cache (POSIX
+ * only; Windows has stubs that refuse).  None of these may call malloc.
  */
 
 /* Move or resize the committed mapping [p, p+old) to new_size bytes,
  * keeping its pages; NULL where the OS cannot (the caller copies). */
 void *bump__os_remap(void *p, size_t old_size, size_t new_size);
 
-/* Call fn(state) when a thread that registered state exits.  Create the
- * key once (0, or -1 when the OS has none), then register per thread. */
+/* Call fn(state) when a thread that registered state exits.  Create a
+ * key once (a key >= 0, or -1 when the OS has none or no key is left:
+ * each library has a few), then register per thread with that key. */
 int bump__os_thread_exit_key(void (*fn)(void *state));
-void bump__os_thread_exit_watch(void *state);
+void bump__os_thread_exit_watch(int key, void *state);
 
 /* The environment variable name, or NULL; no copy is made. */
 const char *bump__os_getenv(const char *name);

@@ -30,9 +30,16 @@
 size_t
 bump__os_page_size(void)
 {
-	long page = sysconf(_SC_PAGESIZE);
+	static size_t page;	/* racing first calls store the same value */
+	size_t size = __atomic_load_n(&page, __ATOMIC_RELAXED);
+	long asked;
 
-	return page > 0 ? (size_t)page : 4096;
+	if (size == 0) {	/* sysconf costs a call per arena created */
+		asked = sysconf(_SC_PAGESIZE);
+		size = asked > 0 ? (size_t)asked : 4096;
+		__atomic_store_n(&page, size, __ATOMIC_RELAXED);
+	}
+	return size;
 }
 
 size_t
@@ -223,18 +230,25 @@ bump__os_remap(void *p, size_t old_size, size_t new_size)
 #endif
 }
 
-static pthread_key_t exit_key;
+/* The malloc replacement's key and the chunk cache's, with room to spare. */
+#define EXIT_KEYS 4
+static pthread_key_t exit_keys[EXIT_KEYS];
+static int exit_keys_made;
 
 int
 bump__os_thread_exit_key(void (*fn)(void *state))
 {
-	return pthread_key_create(&exit_key, fn) == 0 ? 0 : -1;
+	int key = __atomic_fetch_add(&exit_keys_made, 1, __ATOMIC_RELAXED);
+
+	if (key >= EXIT_KEYS || pthread_key_create(&exit_keys[key], fn) != 0)
+		return -1;
+	return key;
 }
 
 void
-bump__os_thread_exit_watch(void *state)
+bump__os_thread_exit_watch(int key, void *state)
 {
-	(void)pthread_setspecific(exit_key, state);
+	(void)pthread_setspecific(exit_keys[key], state);
 }
 
 const char *

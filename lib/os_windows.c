@@ -182,8 +182,9 @@ bump__os_thread_exit_key(void (*fn)(void *state))
 }
 
 void
-bump__os_thread_exit_watch(void *state)
+bump__os_thread_exit_watch(int key, void *state)
 {
+	(void)key;
 	(void)state;
 }
 

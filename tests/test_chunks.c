@@ -353,6 +353,7 @@ struct worker {
 	struct bump_chunks *pool;
 	unsigned seed;
 	int ok;
+	int cached;	/* through the thread's cache: take and give */
 };
 
 static void *
@@ -373,12 +374,16 @@ hammer(void *arg)
 			    (unsigned char)held[slot][((size_t)1 << shift[slot]) - 1] !=
 			    (slot ^ 0x40))
 				w->ok = 0;
-			bump__chunk_put(w->pool, held[slot], shift[slot]);
+			if (w->cached)
+				bump__chunk_give(held[slot], shift[slot]);
+			else
+				bump__chunk_put(w->pool, held[slot], shift[slot]);
 			held[slot] = NULL;
 			continue;
 		}
 		shift[slot] = MIN_SHIFT + (w->seed >> 8) % 9;
-		held[slot] = bump__chunk_get(w->pool, shift[slot], &fresh);
+		held[slot] = w->cached ? bump__chunk_take(shift[slot], &fresh) :
+		    bump__chunk_get(w->pool, shift[slot], &fresh);
 		if (held[slot] == NULL) {
 			w->ok = 0;
 			break;
@@ -394,8 +399,13 @@ hammer(void *arg)
 	return NULL;
 }
 
+/*
+ * Threads hammer the pool with gets and puts (or takes and gives through
+ * their caches); once they have exited, nothing is in use: a thread's
+ * cache went back to the pool when it exited.
+ */
 static void
-run_threads(struct bump_chunks *pool)
+run_threads(struct bump_chunks *pool, int cached)
 {
 	enum { T = 4 };
 	pthread_t t[T];
@@ -404,6 +414,7 @@ run_threads(struct bump_chunks *pool)
 
 	for (unsigned i = 0; i < T; i++) {
 		w[i].pool = pool;
+		w[i].cached = cached;
 		w[i].seed = i * 7919u + 1;
 		ck_assert_int_eq(pthread_create(&t[i], NULL, hammer, &w[i]), 0);
 	}
@@ -417,7 +428,7 @@ run_threads(struct bump_chunks *pool)
 
 START_TEST(test_threads_shared)
 {
-	run_threads(bump__chunks_shared());
+	run_threads(bump__chunks_shared(), 0);
 }
 END_TEST
 
@@ -426,7 +437,7 @@ START_TEST(test_threads_fixed)
 	static struct bump_chunks pool;
 
 	ck_assert_int_eq(bump__chunks_init_fixed(&pool, 256 * MiB), 0);
-	run_threads(&pool);
+	run_threads(&pool, 0);
 }
 END_TEST
 
@@ -570,6 +581,190 @@ START_TEST(test_arenas_steady_state_no_system_call)
 }
 END_TEST
 
+/* ---- each thread's cache (lib/chunks_thread.c) -------------------------- */
+
+START_TEST(test_thread_cache_reuses_untouched)
+{
+	unsigned char *c = bump__chunk_take(12, &(int){ 0 }), *again;
+	unsigned long before;
+	int fresh = 1;
+
+	ck_assert_ptr_nonnull(c);
+	fill_bytes(c, 0xab, 4096);
+	bump__chunk_give(c, 12);
+	before = os_calls;
+	again = bump__chunk_take(12, &fresh);
+	/* The same chunk, with no OS call, no list link written into it. */
+	ck_assert_ptr_eq(again, c);
+	ck_assert_int_eq(fresh, 0);
+	ck_assert_uint_eq(os_calls, before);
+	for (size_t i = 0; i < 4096; i++)
+		ck_assert_uint_eq(again[i], 0xab);
+	bump__chunk_give(again, 12);
+}
+END_TEST
+
+START_TEST(test_thread_cache_is_bounded)
+{
+	enum { N = 20, KEPT = 8 };
+	void *c[N];
+	size_t before, after;
+	int fresh;
+
+	for (int i = 0; i < N; i++)
+		ck_assert_ptr_nonnull(c[i] = bump__chunk_take(MIN_SHIFT, &fresh));
+	bump__chunks_usage(bump__chunks_shared(), NULL, &before);
+	for (int i = 0; i < N; i++)
+		bump__chunk_give(c[i], MIN_SHIFT);
+	/* At most KEPT stay with the thread: the rest are the pool's again. */
+	bump__chunks_usage(bump__chunks_shared(), NULL, &after);
+	ck_assert_uint_ge(after - before, (size_t)(N - KEPT) << MIN_SHIFT);
+	ck_assert_uint_le(after - before, (size_t)N << MIN_SHIFT);
+	/* Flushing gives the rest back, and the cache's own 512 bytes. */
+	bump__chunks_flush_thread();
+	bump__chunks_usage(bump__chunks_shared(), NULL, &after);
+	ck_assert_uint_eq(after - before, ((size_t)N << MIN_SHIFT) + 512);
+}
+END_TEST
+
+START_TEST(test_threads_cached)
+{
+	run_threads(bump__chunks_shared(), 1);
+}
+END_TEST
+
+/* A chunk a thread kept is the pool's once the thread has exited. */
+static void *
+keep_one(void *arg)
+{
+	void **c = arg;
+	int fresh;
+
+	*c = bump__chunk_take(12, &fresh);
+	if (*c != NULL)
+		bump__chunk_give(*c, 12);	/* stays in this thread's cache */
+	return NULL;
+}
+
+START_TEST(test_exited_thread_gives_cache_back)
+{
+	pthread_t t;
+	void *kept = NULL, *got;
+	int fresh;
+
+	ck_assert_int_eq(pthread_create(&t, NULL, keep_one, &kept), 0);
+	ck_assert_int_eq(pthread_join(t, NULL), 0);
+	ck_assert_ptr_nonnull(kept);
+	/* Straight from the pool's list, past this thread's own cache. */
+	got = bump__chunk_get(bump__chunks_shared(), 12, &fresh);
+	ck_assert_ptr_eq(got, kept);
+	bump__chunk_put(bump__chunks_shared(), got, 12);
+}
+END_TEST
+
+/* An arena of about 5 KiB in 100 blocks: an arena per request. */
+static bump_t *
+request_arena(void)
+{
+	bump_t *b = bump_create(0, 0);
+
+	ck_assert_ptr_nonnull(b);
+	for (int k = 0; k < 100; k++)
+		ck_assert_ptr_nonnull(bump_malloc(b, 16 + (size_t)(k * 7) % 64));
+	return b;
+}
+
+static size_t
+blocks_of(const bump_t *b)
+{
+	struct bump_stats st;
+
+	ck_assert_int_eq(bump_stats(b, &st), 0);
+	return st.blocks;
+}
+
+static size_t
+committed_of(const bump_t *b)
+{
+	struct bump_stats st;
+
+	ck_assert_int_eq(bump_stats(b, &st), 0);
+	return st.committed;
+}
+
+START_TEST(test_arena_per_request_starts_in_one_chunk)
+{
+	bump_t *b;
+
+	(void)bump_purge();	/* nothing remembered */
+	b = request_arena();
+	ck_assert_uint_ge(blocks_of(b), 3);	/* 256 B, 1 KiB, 4 KiB... */
+	bump_destroy(b);
+	for (int i = 0; i < 10; i++) {
+		b = request_arena();
+		ck_assert_uint_eq(blocks_of(b), 1);
+		ck_assert_uint_eq(committed_of(b), 8 * KiB);
+		bump_destroy(b);
+	}
+}
+END_TEST
+
+START_TEST(test_only_creating_starts_small_again)
+{
+	bump_t *b, *small[3];
+
+	(void)bump_purge();
+	bump_destroy(request_arena());	/* one arena died: one credit */
+	for (int i = 0; i < 3; i++) {
+		small[i] = bump_create(0, 0);
+		ck_assert_ptr_nonnull(bump_malloc(small[i], 100));
+	}
+	ck_assert_uint_eq(committed_of(small[0]), 8 * KiB);
+	ck_assert_uint_eq(committed_of(small[1]), 256);
+	ck_assert_uint_eq(committed_of(small[2]), 256);
+	for (int i = 0; i < 3; i++)
+		bump_destroy(small[i]);
+	/* bump_purge forgets what the thread remembered. */
+	bump_destroy(request_arena());
+	(void)bump_purge();
+	b = bump_create(0, 0);
+	ck_assert_ptr_nonnull(bump_malloc(b, 100));
+	ck_assert_uint_eq(committed_of(b), 256);
+	bump_destroy(b);
+	/* The size remembered is at most 16 KiB. */
+	b = bump_create(0, 0);
+	ck_assert_ptr_nonnull(bump_malloc(b, 1000000));
+	bump_destroy(b);
+	b = bump_create(0, 0);
+	ck_assert_ptr_nonnull(bump_malloc(b, 100));
+	ck_assert_uint_eq(committed_of(b), 16 * KiB);
+	bump_destroy(b);
+}
+END_TEST
+
+/* However many arenas died, at most 1024 new ones start big. */
+START_TEST(test_remembered_arenas_are_bounded)
+{
+	enum { N = 2000, CREDITS = 1024 };
+	static bump_t *b[N];
+	size_t big = 0;
+
+	(void)bump_purge();
+	for (int i = 0; i < N; i++)
+		b[i] = request_arena();
+	for (int i = 0; i < N; i++)
+		bump_destroy(b[i]);
+	for (int i = 0; i < N; i++) {
+		b[i] = bump_create(0, 0);
+		ck_assert_ptr_nonnull(bump_malloc(b[i], 100));
+		big += committed_of(b[i]) > 256;
+	}
+	ck_assert_uint_eq(big, CREDITS);
+	for (int i = 0; i < N; i++)
+		bump_destroy(b[i]);
+}
+END_TEST
+
 static Suite *
 chunks_suite(void)
 {
@@ -590,6 +785,13 @@ chunks_suite(void)
 	tcase_add_test(tc, test_errno_untouched_on_success);
 	tcase_add_test(tc, test_errno_untouched_by_failing_probes);
 	tcase_add_test(tc, test_arenas_steady_state_no_system_call);
+	tcase_add_test(tc, test_thread_cache_reuses_untouched);
+	tcase_add_test(tc, test_thread_cache_is_bounded);
+	tcase_add_test(tc, test_threads_cached);
+	tcase_add_test(tc, test_exited_thread_gives_cache_back);
+	tcase_add_test(tc, test_arena_per_request_starts_in_one_chunk);
+	tcase_add_test(tc, test_only_creating_starts_small_again);
+	tcase_add_test(tc, test_remembered_arenas_are_bounded);
 	suite_add_tcase(s, tc);
 	return s;
 }

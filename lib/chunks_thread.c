@@ -1,0 +1,195 @@
+/*
+ * chunks_thread.c - each thread's cache of small chunks in front of the
+ * shared pool (see chunks.h).
+ *
+ * An arena per request takes a chunk for its bookkeeping and three or four
+ * small ones for its data, and gives them all back when it dies.  Through
+ * the pool's lists each of those is a lock and a write of the list link
+ * into the chunk, whose memory went cold a thousand requests ago.  Here
+ * the thread keeps the last few chunks it gave back of each small size in
+ * an array of its own: the next arena takes them with no lock, no atomic
+ * operation, and without touching their memory.  A thread's cache goes
+ * back to the pool when the thread exits or calls bump__chunks_flush_thread
+ * (bump_purge does).
+ *
+ * The cache itself lives in a chunk of the pool (no malloc); the thread
+ * finds it through one initial-exec thread-local pointer.  Where the OS
+ * gives no thread-exit hook (Windows here) there is no cache: every chunk
+ * goes through the lists.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <stdint.h>
+
+#include "chunks.h"
+#include "os.h"
+
+/* The sizes a thread caches: 256 B .. 16 KiB, a small arena's chunks. */
+#define CACHED_MIN_SHIFT BUMP_CHUNK_MIN_SHIFT
+#define CACHED_MAX_SHIFT 14
+#define CACHED_CLASSES (CACHED_MAX_SHIFT - CACHED_MIN_SHIFT + 1)
+/* Chunks per size: a thread holds at most 8 x 32 KiB less 256 B. */
+#define SLOTS 8
+/* The cache's own chunk. */
+#define CACHE_SHIFT 9
+/*
+ * An arena destroyed lets one of the next new arenas start in a chunk as
+ * big as it grew to; a thread that stops destroying arenas and makes many
+ * (a million live ones) gives at most this many of them the bigger chunk.
+ */
+#define FIRST_CREDITS 1024
+
+struct thread_cache {
+	void *slot[CACHED_CLASSES][SLOTS];	/* written chunks, newest last */
+	unsigned char count[CACHED_CLASSES];
+	unsigned char first_shift;	/* the size recent arenas grew to */
+	unsigned short first_credits;	/* new arenas that may start there */
+};
+
+_Static_assert(sizeof(struct thread_cache) <= ((size_t)1 << CACHE_SHIFT),
+    "the cache fits its chunk");
+_Static_assert(CACHE_SHIFT >= BUMP_CHUNK_MIN_SHIFT &&
+    CACHED_MAX_SHIFT <= BUMP_CHUNK_MAX_SHIFT && SLOTS <= 255,
+    "the cached sizes are chunk sizes");
+
+#if defined(_WIN32)
+static struct thread_cache *mine;	/* stays NULL: no thread-exit hook */
+#else
+static __thread struct thread_cache *mine
+    __attribute__((tls_model("initial-exec")));
+#endif
+
+/* 0: no key yet; 1: being made; 2: key ready; 3: none (no cache at all). */
+static int key_state;
+static int exit_key;
+
+static int
+cached(unsigned shift)
+{
+	return shift >= CACHED_MIN_SHIFT && shift <= CACHED_MAX_SHIFT;
+}
+
+/* Give every chunk of cache c back to the pool, and the cache itself. */
+static void
+close_cache(void *state)
+{
+	struct thread_cache *c = state;
+	struct bump_chunks *pool = bump__chunks_shared();
+
+	mine = NULL;
+	for (unsigned i = 0; i < CACHED_CLASSES; i++)
+		while (c->count[i] > 0)
+			bump__chunk_put(pool, c->slot[i][--c->count[i]],
+			    i + CACHED_MIN_SHIFT);
+	bump__chunk_put(pool, c, CACHE_SHIFT);
+}
+
+/* The key that flushes a thread's cache when it exits; 0 when there is none. */
+static int
+have_key(void)
+{
+	int state = __atomic_load_n(&key_state, __ATOMIC_ACQUIRE), zero = 0;
+
+	if (state == 0 && __atomic_compare_exchange_n(&key_state, &zero, 1, 0,
+	    __ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) {
+		exit_key = bump__os_thread_exit_key(close_cache);
+		state = exit_key >= 0 ? 2 : 3;
+		__atomic_store_n(&key_state, state, __ATOMIC_RELEASE);
+	}
+	return state == 2;	/* while another thread makes it: not yet */
+}
+
+/*
+ * The calling thread's cache, made on first use; NULL when there is none.
+ * It is made when a chunk is given back, by a call that must succeed
+ * (bump_destroy): errno stays as it was.
+ */
+static struct thread_cache *
+open_cache(void)
+{
+	struct thread_cache *c;
+	int fresh, saved = errno;
+
+	if (!have_key() || (c = bump__chunk_get(bump__chunks_shared(),
+	    CACHE_SHIFT, &fresh)) == NULL) {
+		errno = saved;
+		return NULL;
+	}
+	for (unsigned i = 0; i < CACHED_CLASSES; i++)
+		c->count[i] = 0;
+	c->first_shift = 0;
+	c->first_credits = 0;
+	mine = c;
+	bump__os_thread_exit_watch(exit_key, c);
+	return c;
+}
+
+void *
+bump__chunk_take(unsigned shift, int *fresh)
+{
+	struct thread_cache *c = mine;
+	unsigned i = shift - CACHED_MIN_SHIFT;
+
+	if (c != NULL && cached(shift) && c->count[i] > 0) {
+		*fresh = 0;
+		return c->slot[i][--c->count[i]];
+	}
+	return bump__chunk_get(bump__chunks_shared(), shift, fresh);
+}
+
+void
+bump__chunk_give(void *chunk, unsigned shift)
+{
+	struct thread_cache *c = mine;
+	unsigned i = shift - CACHED_MIN_SHIFT;
+
+	if (!cached(shift) || (c == NULL && (c = open_cache()) == NULL)) {
+		bump__chunk_put(bump__chunks_shared(), chunk, shift);
+		return;
+	}
+	if (c->count[i] == SLOTS) {	/* full: the older half goes back */
+		for (unsigned k = 0; k < SLOTS / 2; k++)
+			bump__chunk_put(bump__chunks_shared(), c->slot[i][k],
+			    shift);
+		for (unsigned k = SLOTS / 2; k < SLOTS; k++)
+			c->slot[i][k - SLOTS / 2] = c->slot[i][k];
+		c->count[i] = SLOTS - SLOTS / 2;
+	}
+	c->slot[i][c->count[i]++] = chunk;
+}
+
+void
+bump__chunks_flush_thread(void)
+{
+	struct thread_cache *c = mine;
+
+	if (c != NULL) {
+		bump__os_thread_exit_watch(exit_key, NULL);
+		close_cache(c);
+	}
+}
+
+void
+bump__chunks_remember(unsigned shift)
+{
+	struct thread_cache *c = mine;
+
+	if (c == NULL && (c = open_cache()) == NULL)
+		return;
+	c->first_shift = (unsigned char)(shift < CACHED_MAX_SHIFT ? shift :
+	    CACHED_MAX_SHIFT);
+	if (c->first_credits < FIRST_CREDITS)
+		c->first_credits++;
+}
+
+unsigned
+bump__chunks_recall(void)
+{
+	struct thread_cache *c = mine;
+
+	if (c == NULL || c->first_credits == 0)
+		return 0;
+	c->first_credits--;
+	return c->first_shift;
+}
