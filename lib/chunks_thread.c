@@ -86,6 +86,20 @@ close_cache(void *state)
 }
 
 /* The key that flushes a thread's cache when it exits; 0 when there is none. */
+static int have_key(void);
+
+/*
+ * Made when the library is loaded, so that it is one of the process's
+ * first keys: glibc's pthread_setspecific allocates for keys past the
+ * 32nd, and the library must not call malloc.  mine is set before the
+ * key is, so that even then a nested call finds the cache.
+ */
+__attribute__((constructor)) static void
+make_key(void)
+{
+	(void)have_key();
+}
+
 static int
 have_key(void)
 {
