@@ -36,7 +36,6 @@ _Static_assert(BUMP_CHUNK_SPAN % ((size_t)1 << BUMP_CHUNK_MAX_SHIFT) == 0,
 
 #define MAX_CHUNK ((size_t)1 << BUMP_CHUNK_MAX_SHIFT)
 
-
 /* ---- locks ------------------------------------------------------------ */
 
 static void

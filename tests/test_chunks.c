@@ -674,36 +674,18 @@ request_arena(void)
 	return b;
 }
 
-static size_t
-blocks_of(const bump_t *b)
-{
-	struct bump_stats st;
-
-	ck_assert_int_eq(bump_stats(b, &st), 0);
-	return st.blocks;
-}
-
-static size_t
-committed_of(const bump_t *b)
-{
-	struct bump_stats st;
-
-	ck_assert_int_eq(bump_stats(b, &st), 0);
-	return st.committed;
-}
-
 START_TEST(test_arena_per_request_starts_in_one_chunk)
 {
 	bump_t *b;
 
 	(void)bump_purge();	/* nothing remembered */
 	b = request_arena();
-	ck_assert_uint_ge(blocks_of(b), 3);	/* 256 B, 1 KiB, 4 KiB... */
+	ck_assert_uint_ge(stats_of(b).blocks, 3);	/* 256 B, 1 KiB, 4 KiB... */
 	bump_destroy(b);
 	for (int i = 0; i < 10; i++) {
 		b = request_arena();
-		ck_assert_uint_eq(blocks_of(b), 1);
-		ck_assert_uint_eq(committed_of(b), 8 * KiB);
+		ck_assert_uint_eq(stats_of(b).blocks, 1);
+		ck_assert_uint_eq(stats_of(b).committed, 8 * KiB);
 		bump_destroy(b);
 	}
 }
@@ -719,9 +701,9 @@ START_TEST(test_only_creating_starts_small_again)
 		small[i] = bump_create(0, 0);
 		ck_assert_ptr_nonnull(bump_malloc(small[i], 100));
 	}
-	ck_assert_uint_eq(committed_of(small[0]), 8 * KiB);
-	ck_assert_uint_eq(committed_of(small[1]), 256);
-	ck_assert_uint_eq(committed_of(small[2]), 256);
+	ck_assert_uint_eq(stats_of(small[0]).committed, 8 * KiB);
+	ck_assert_uint_eq(stats_of(small[1]).committed, 256);
+	ck_assert_uint_eq(stats_of(small[2]).committed, 256);
 	for (int i = 0; i < 3; i++)
 		bump_destroy(small[i]);
 	/* bump_purge forgets what the thread remembered. */
@@ -729,7 +711,7 @@ START_TEST(test_only_creating_starts_small_again)
 	(void)bump_purge();
 	b = bump_create(0, 0);
 	ck_assert_ptr_nonnull(bump_malloc(b, 100));
-	ck_assert_uint_eq(committed_of(b), 256);
+	ck_assert_uint_eq(stats_of(b).committed, 256);
 	bump_destroy(b);
 	/* The size remembered is at most 16 KiB. */
 	b = bump_create(0, 0);
@@ -737,7 +719,7 @@ START_TEST(test_only_creating_starts_small_again)
 	bump_destroy(b);
 	b = bump_create(0, 0);
 	ck_assert_ptr_nonnull(bump_malloc(b, 100));
-	ck_assert_uint_eq(committed_of(b), 16 * KiB);
+	ck_assert_uint_eq(stats_of(b).committed, 16 * KiB);
 	bump_destroy(b);
 }
 END_TEST
@@ -757,7 +739,7 @@ START_TEST(test_remembered_arenas_are_bounded)
 	for (int i = 0; i < N; i++) {
 		b[i] = bump_create(0, 0);
 		ck_assert_ptr_nonnull(bump_malloc(b[i], 100));
-		big += committed_of(b[i]) > 256;
+		big += stats_of(b[i]).committed > 256;
 	}
 	ck_assert_uint_eq(big, CREDITS);
 	for (int i = 0; i < N; i++)

@@ -118,16 +118,6 @@ pow2_floor(size_t n)
 	return p;
 }
 
-/* Bytes older blocks of b hold but never handed out (bump_stats). */
-static size_t
-wasted_of(const bump_t *b)
-{
-	struct bump_stats st;
-
-	ck_assert_int_eq(bump_stats(b, &st), 0);
-	return st.wasted;
-}
-
 /*
  * The object, which was at was with cap bytes, has just moved to g->data:
  * only because it no longer fit, after it had filled its chunk to the end
@@ -142,7 +132,7 @@ assert_chunk_move(const bump_t *b, const bump_grow_t *g, const char *was,
 	if (g->len + 1 <= cap)
 		ck_abort_msg("moved with room left at %zu bytes", g->len);
 	if ((uintptr_t)(was + cap) % pow2_floor(cap) != 0 ||
-	    wasted_of(b) != wasted)
+	    stats_of(b).wasted != wasted)
 		ck_abort_msg("moved before its chunk's end at %zu bytes", g->len);
 	ck_assert_uint_ge(g->cap, 4 * cap);
 }
@@ -173,7 +163,7 @@ START_TEST(test_copy_free)
 	used = bump_used(b) - g.cap;		/* where the object began */
 	for (size_t i = 0; i < 20000; i++) {	/* 1 MB by pieces of 1-100 */
 		char *was = g.data;
-		size_t cap = g.cap, wasted = wasted_of(b);
+		size_t cap = g.cap, wasted = stats_of(b).wasted;
 
 		ck_assert_int_eq(bump_grow_append(&g, piece, 1 + i % 100), 0);
 		if (g.data == was)
@@ -220,7 +210,7 @@ START_TEST(test_fills_chunk)
 		bump_grow_init(&g, b);
 		for (int i = 0; g.len < 300 * KiB; i++) {
 			char *was = g.data;
-			size_t cap = g.cap, wasted = wasted_of(b);
+			size_t cap = g.cap, wasted = stats_of(b).wasted;
 
 			ck_assert_int_eq(bump_grow_printf(&g, "%d,", i), 0);
 			if (was != NULL && g.data != was)
@@ -299,7 +289,7 @@ START_TEST(test_interleaved)
 	ck_assert_str_eq(other, "in between");
 	for (int i = 0; i < 10000; i++) {
 		char *was = g.data;
-		size_t had = g.cap, wasted = wasted_of(b);
+		size_t had = g.cap, wasted = stats_of(b).wasted;
 
 		ck_assert_int_eq(bump_grow_printf(&g, "%d,", i), 0);
 		if (g.data != was) {

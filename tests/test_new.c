@@ -102,15 +102,6 @@ apart(const void *p, size_t n, const void *q, size_t m)
 	return a + n <= c || c + m <= a;
 }
 
-static size_t
-blocks_of(const bump_t *b)
-{
-	struct bump_stats st;
-
-	ck_assert_int_eq(bump_stats(b, &st), 0);
-	return st.blocks;
-}
-
 /*
  * Over-aligned types get their own alignment after an odd-sized block,
  * and bump_used counts as for bump_aligned_alloc: in the chunk that holds
@@ -143,12 +134,12 @@ START_TEST(test_over_aligned)
 		ck_assert(apart(l3, 3 * sizeof *l3, odd, n));
 		fill_bytes(l3, 0xa5, 3 * sizeof *l3);
 		used = bump_used(b);
-		blocks = blocks_of(b);
+		blocks = stats_of(b).blocks;
 		pg = BUMP_NEW(b, struct page_obj);
 		ck_assert_ptr_nonnull(pg);
 		ck_assert(ALIGNED(pg, 4096));
 		ck_assert(apart(pg, sizeof *pg, l3, 3 * sizeof *l3));
-		if (blocks_of(b) == blocks)	/* the same chunk: right after l3 */
+		if (stats_of(b).blocks == blocks)	/* the same chunk: right after l3 */
 			ck_assert_uint_eq(bump_used(b) - used, (size_t)((char *)pg -
 			    ((char *)l3 + 3 * sizeof *l3)) + sizeof *pg);
 		else				/* a new chunk starts with it */

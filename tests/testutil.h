@@ -201,6 +201,16 @@ whole_arena(bump_t *b)
 	bump_reset(b);
 	ck_assert_uint_eq(bump_used(b), 0);
 }
+
+/* b's statistics (bump_stats(3)), which must be there. */
+static inline struct bump_stats
+stats_of(const bump_t *b)
+{
+	struct bump_stats st;
+
+	ck_assert_int_eq(bump_stats(b, &st), 0);
+	return st;
+}
 #endif
 
 /* A test case with the suites' common time limit. */
