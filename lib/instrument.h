@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "os.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 # define BUMP_ASAN 1
@@ -34,9 +35,6 @@
 
 #ifdef BUMP_ASAN
 # include <sanitizer/asan_interface.h>
-# if defined(__linux__)
-#  include <sys/mman.h>
-# endif
 #else
 # define ASAN_POISON_MEMORY_REGION(p, n) ((void)(p), (void)(n))
 # define ASAN_UNPOISON_MEMORY_REGION(p, n) ((void)(p), (void)(n))
@@ -73,7 +71,7 @@ bump__asan_poison(char *p, size_t n)
 static inline void
 bump__asan_unpoison(char *p, size_t n)
 {
-#if defined(BUMP_ASAN) && defined(__linux__) && defined(MADV_DONTNEED)
+#if defined(BUMP_ASAN)
 	const uintptr_t page = 4096;	/* a multiple of it works as well */
 	size_t scale, offset;
 	uintptr_t first, last;
@@ -87,8 +85,8 @@ bump__asan_unpoison(char *p, size_t n)
 		last = ((((uintptr_t)p + n) >> scale) + offset) & ~(page - 1);
 		from = (char *)((first - offset) << scale);
 		to = (char *)((last - offset) << scale);
-		if (first < last && madvise((void *)first, last - first,
-		    MADV_DONTNEED) == 0) {
+		if (first < last && bump__os_purge((void *)first,
+		    last - first) == 0) {
 			ASAN_UNPOISON_MEMORY_REGION(p, (size_t)(from - p));
 			ASAN_UNPOISON_MEMORY_REGION(to, (size_t)(p + n - to));
 			return;
@@ -158,7 +156,7 @@ bump__instr_redzone(void)
 	const char *s;
 	size_t n = 0;
 
-	if (!bump__instr_active() || (s = getenv("BUMP_ALLOC_REDZONE")) == NULL)
+	if (!bump__instr_active() || (s = bump__os_getenv("BUMP_ALLOC_REDZONE")) == NULL)
 		return 0;
 	for (; *s >= '0' && *s <= '9'; s++) {
 		n = n * 10 + (size_t)(*s - '0');

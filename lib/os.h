@@ -11,6 +11,18 @@
 
 #include <stddef.h>
 
+/*
+ * BUMP_THREAD_LOCAL declares a thread-local variable.  In an ELF shared
+ * object the initial-exec model makes it one load off the thread pointer
+ * with no call (and no malloc: the global-dynamic model may allocate on a
+ * thread's first access, which a malloc replacement cannot allow).
+ */
+#if defined(__ELF__)
+# define BUMP_THREAD_LOCAL __thread __attribute__((tls_model("initial-exec")))
+#else
+# define BUMP_THREAD_LOCAL __thread
+#endif
+
 /* Commit granularity; every size and address below is a multiple of it. */
 size_t bump__os_page_size(void);
 
@@ -25,6 +37,13 @@ void *bump__os_reserve(size_t size);
 
 /* Make [p, p+size) usable.  0, or -1 when the OS refuses (out of memory). */
 int bump__os_commit(void *p, size_t size);
+
+/*
+ * Reserve size bytes starting at a multiple of align (a power of two, at
+ * least the granularity); bump__os_release(p, size) gives it back.  NULL
+ * when refused or when size + align would wrap.
+ */
+void *bump__os_reserve_aligned(size_t size, size_t align);
 
 /* Commit [p, p+size) and fault every page in now. */
 int bump__os_commit_prefaulted(void *p, size_t size);
@@ -84,6 +103,15 @@ void *bump__os_remap(void *p, size_t old_size, size_t new_size);
  * each library has a few), then register per thread with that key. */
 int bump__os_thread_exit_key(void (*fn)(void *state));
 void bump__os_thread_exit_watch(int key, void *state);
+
+/*
+ * The C library's own definitions of names[0 .. count-1] into found[]
+ * (NULL for each one not found), even where this library defines the same
+ * names (the malloc replacement does): glibc's dynamic symbol table, read
+ * without malloc or dlsym.  Elsewhere nothing is found.
+ */
+void bump__os_find_libc(const char *const *names, void **found,
+    size_t count);
 
 /* The environment variable name, or NULL; no copy is made. */
 const char *bump__os_getenv(const char *name);

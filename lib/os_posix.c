@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <string.h>
 #include <sched.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -18,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bits.h"
 #include "os.h"
 
 #if !defined(MAP_ANONYMOUS) && defined(MAP_ANON)
@@ -117,6 +119,24 @@ bump__os_reserve(size_t size)
 	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 
 	return p == MAP_FAILED ? NULL : p;
+}
+
+/* Over-reserve by align, then unmap the unaligned head and the tail. */
+void *
+bump__os_reserve_aligned(size_t size, size_t align)
+{
+	size_t page = bump__os_page_size();
+	size_t slack = align > page ? align - page : 0;
+	char *map, *p;
+
+	if (size > SIZE_MAX - slack || (map = bump__os_reserve(size + slack)) == NULL)
+		return NULL;
+	p = (char *)bump__align_up((uintptr_t)map, align);
+	if (p > map)
+		bump__os_release(map, (size_t)(p - map));
+	if (map + size + slack > p + size)
+		bump__os_release(p + size, (size_t)(map + size + slack - (p + size)));
+	return p;
 }
 
 /* Transparent huge pages are committed like any other page. */
@@ -292,3 +312,120 @@ bump__os_now_ms(void)
 	return (unsigned long long)ts.tv_sec * 1000u +
 	    (unsigned long long)ts.tv_nsec / 1000000u;
 }
+
+/* ---- The C library's own allocator (for the malloc replacement) ------- */
+
+#if defined(HAVE_DL_ITERATE_PHDR) && defined(__GLIBC__)
+#include <link.h>
+
+/*
+ * glibc exports its allocator a second time as __libc_malloc and friends.
+ * This library defines those names too (programs may call them), so a
+ * plain reference would find our own; dlsym may call calloc.  Instead,
+ * look the names up in libc.so's own dynamic symbol table.
+ */
+struct lookup {
+	const char *const *names;
+	void **found;
+	size_t count;
+};
+
+static uint32_t
+gnu_hash(const char *s)
+{
+	uint32_t h = 5381;
+
+	for (; *s != '\0'; s++)
+		h = h * 33 + (unsigned char)*s;
+	return h;
+}
+
+static ElfW(Addr)
+dyn_address(ElfW(Addr) base, ElfW(Addr) value)
+{
+	/* ld.so relocates these entries in place on most targets, not all. */
+	return value < base ? base + value : value;
+}
+
+static void
+lookup_in(ElfW(Addr) base, const ElfW(Dyn) *dyn, struct lookup *lk)
+{
+	const ElfW(Sym) *symtab = NULL;
+	const char *strtab = NULL;
+	const uint32_t *gh = NULL;
+
+	for (; dyn->d_tag != DT_NULL; dyn++) {
+		if (dyn->d_tag == DT_SYMTAB)
+			symtab = (const void *)dyn_address(base, dyn->d_un.d_ptr);
+		else if (dyn->d_tag == DT_STRTAB)
+			strtab = (const void *)dyn_address(base, dyn->d_un.d_ptr);
+		else if (dyn->d_tag == DT_GNU_HASH)
+			gh = (const void *)dyn_address(base, dyn->d_un.d_ptr);
+	}
+	if (symtab == NULL || strtab == NULL || gh == NULL)
+		return;
+
+	uint32_t nbuckets = gh[0], symoffset = gh[1], bloom_size = gh[2];
+	const uint32_t *buckets = (const uint32_t *)
+	    ((const ElfW(Addr) *)(const void *)&gh[4] + bloom_size);
+	const uint32_t *chain = buckets + nbuckets;
+
+	for (size_t i = 0; i < lk->count; i++) {
+		const char *name = lk->names[i];
+		uint32_t h = gnu_hash(name);
+		uint32_t ix = buckets[h % nbuckets];
+
+		if (ix < symoffset || lk->found[i] != NULL)
+			continue;
+		for (;; ix++) {
+			const ElfW(Sym) *sym = &symtab[ix];
+			uint32_t h2 = chain[ix - symoffset];
+
+			if ((h | 1) == (h2 | 1) && sym->st_shndx != SHN_UNDEF &&
+			    strcmp(strtab + sym->st_name, name) == 0) {
+				lk->found[i] = (void *)(base + sym->st_value);
+				break;
+			}
+			if (h2 & 1)
+				break;
+		}
+	}
+}
+
+static int
+visit_object(struct dl_phdr_info *info, size_t size, void *data)
+{
+	const char *name = info->dlpi_name, *slash;
+
+	(void)size;
+	if (name == NULL)
+		return 0;
+	slash = strrchr(name, '/');
+	if (strncmp(slash != NULL ? slash + 1 : name, "libc.so", 7) != 0)
+		return 0;
+	for (int i = 0; i < info->dlpi_phnum; i++)
+		if (info->dlpi_phdr[i].p_type == PT_DYNAMIC)
+			lookup_in(info->dlpi_addr, (const ElfW(Dyn) *)
+			    (info->dlpi_addr + info->dlpi_phdr[i].p_vaddr), data);
+	return 1;
+}
+
+void
+bump__os_find_libc(const char *const *names, void **found, size_t count)
+{
+	struct lookup lk = { names, found, count };
+
+	for (size_t i = 0; i < count; i++)
+		found[i] = NULL;
+	(void)dl_iterate_phdr(visit_object, &lk);
+}
+#else
+/* Only glibc exports its allocator under second names: nothing found. */
+void
+bump__os_find_libc(const char *const *names, void **found, size_t count)
+{
+	(void)names;
+	for (size_t i = 0; i < count; i++)
+		found[i] = NULL;
+}
+#endif

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <windows.h>
 
+#include "bits.h"
 #include "os.h"
 
 static SYSTEM_INFO
@@ -96,6 +97,33 @@ void *
 bump__os_reserve(size_t size)
 {
 	return VirtualAlloc(NULL, size, MEM_RESERVE, PAGE_NOACCESS);
+}
+
+/*
+ * A reservation cannot be released in part: reserve size + align to find
+ * an aligned address, release it, and reserve exactly there (another
+ * thread may take the range in between: try again).
+ */
+void *
+bump__os_reserve_aligned(size_t size, size_t align)
+{
+	size_t slack = align > bump__os_granularity() ? align : 0;
+
+	if (slack == 0)
+		return bump__os_reserve(size);
+	if (size > SIZE_MAX - slack)
+		return NULL;
+	for (int tries = 0; tries < 16; tries++) {
+		char *map = bump__os_reserve(size + slack), *p;
+
+		if (map == NULL)
+			return NULL;
+		p = (char *)bump__align_up((uintptr_t)map, align);
+		bump__os_release(map, size + slack);
+		if ((p = VirtualAlloc(p, size, MEM_RESERVE, PAGE_NOACCESS)) != NULL)
+			return p;
+	}
+	return NULL;
 }
 
 int
@@ -186,6 +214,15 @@ bump__os_thread_exit_watch(int key, void *state)
 {
 	(void)key;
 	(void)state;
+}
+
+/* The malloc replacement's fallback is not offered here: nothing found. */
+void
+bump__os_find_libc(const char *const *names, void **found, size_t count)
+{
+	(void)names;
+	for (size_t i = 0; i < count; i++)
+		found[i] = NULL;
 }
 
 const char *
