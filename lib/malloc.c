@@ -4,9 +4,10 @@
  * Everything a call does most of the time is here, inline: a malloc bumps
  * the thread's top (or takes the head of a recycle list), a free of a block
  * of the thread's own rolls the top back or marks the block.  The rest is
- * out of line in the other malloc_*.c files (see malloc_internal.h).  Pointers are
- * routed by address, never by what a header says: the chunks' range, then
- * the large blocks' table, else the C library's allocator.
+ * out of line in the other malloc_*.c files (see malloc_internal.h), which
+ * never call back here.  Pointers are routed by address, never by what a
+ * header says: the chunks' range, then the large blocks' table, else the C
+ * library's allocator.
  */
 #include <config.h>
 
@@ -18,86 +19,26 @@
 #include <string.h>
 
 #include "malloc_internal.h"
-#include "os.h"
 
-/* Hand out a block from a recycle list; zero_bytes of it cleared. */
+/* malloc's fast path, inline in every function that allocates 16-aligned:
+ * a recycled block, else a bump of the top; else the slow path. */
 static inline void *
-take_listed(struct thread *t, struct node *n, unsigned c, size_t zero_bytes)
+fast_malloc(size_t n)
 {
-	struct hdr *h = header_of(n);
-
-	list_pop(t, n, c);
-	chunk_of(n)->live++;
-	t->counts.mallocs++;
-	t->counts.bytes_allocated += h->size;
-	t->counts.recycled++;
-	t->counts.bytes_reclaimed += h->size;
-	if (zero_bytes != 0)
-		memset(n, 0, zero_bytes);
-	return n;
-}
-
-/* A block of t's chunk c is free (t's thread, or whoever holds t). */
-static inline void
-free_local(struct thread *t, struct chunk *c, struct hdr *h)
-{
-	enum bump_free_policy policy = bump__g.config.free_policy;
-
-	if (policy == FREE_NONE)
-		return;
-	c->live--;
-	if (h == t->last) {
-		/* The common case inline: the block below is still live. */
-		uint32_t back = h->link & LINK_MASK;
-		struct hdr *below = (struct hdr *)(void *)((char *)h - back);
-
-		if (back != 0 && !(below->link & F_FREED)) {
-			t->clean = max_ptr(t->clean, t->top);
-			t->counts.bytes_reclaimed += h->size;
-			t->top = (char *)(below + 1) + below->size;
-			t->last = below;
-			return;
-		}
-		bump__roll_back(t, h);
-		return;
-	}
-	h->link |= F_FREED;
-	if (policy == FREE_RECYCLE)
-		list_push(t, h);
-	if (c->live == 0 && c != t->chunk)
-		bump__release_chunk(t, c);
-}
-
-/* The same, for the other files. */
-void *
-bump__take_listed(struct thread *t, struct node *n, unsigned c,
-    size_t zero_bytes)
-{
-	return take_listed(t, n, c, zero_bytes);
-}
-
-void
-bump__free_local(struct thread *t, struct chunk *c, struct hdr *h)
-{
-	free_local(t, c, h);
-}
-
-static inline void *
-alloc(size_t n)
-{
+	const struct bump_settings *s = &bump__settings;
 	struct thread *t = bump__self;
 
-	if (likely(t != NULL && n <= bump__g.small_max)) {
-		size_t b = block_size(n);
+	if (bump_likely(t != NULL && n <= s->small_max)) {
+		size_t b = malloc_block_bytes(n);
 		char *top = t->top;
 
-		if (bump__g.config.free_policy == FREE_RECYCLE) {
-			unsigned c = class_ceil(b);
+		if (s->config.free_policy == FREE_RECYCLE) {
+			unsigned c = size_class_ceil(b);
 			struct node *listed = t->lists[c];
 			if (listed != NULL)
 				return take_listed(t, listed, c, 0);
 		}
-		if (likely(b <= (size_t)(t->limit - top))) {
+		if (bump_likely(b <= (size_t)(t->limit - top))) {
 			struct hdr *h = (struct hdr *)(void *)top;
 
 			h->size = (uint32_t)(b - 8);
@@ -121,7 +62,7 @@ free_small(void *p)
 	struct chunk *c = chunk_of(p);
 	struct thread *t = bump__self;
 
-	if (unlikely(t == NULL || c->owner != t)) {
+	if (bump_unlikely(t == NULL || c->owner != t)) {
 		/* A thread that only frees gets a state too, for its counts. */
 		bump__free_remote(t != NULL ? t : bump__thread(), c, h);
 		return;
@@ -134,14 +75,18 @@ free_small(void *p)
 /* Pointers outside the chunks: large blocks, else the C library's.  Out
  * of line, so that free's fast path saves no register. */
 static __attribute__((noinline)) void
-free_other(void *p)
+free_outside_chunks(void *p)
 {
+	const struct bump_libc *libc = &bump__settings.libc;
 	int saved = errno;
+	size_t len;
 
 	(void)bump__init_global();	/* pointers from before the first malloc */
-	if (bump__large_free(p) != 0 && bump__g.libc.free != NULL) {
-		bump__count_free(bump__self, bump__g.libc.usable_size(p), 0, 0);
-		bump__g.libc.free(p);
+	if ((len = bump__large_free(p)) != 0) {
+		bump__count_free(bump__self, len, len, 0);
+	} else if (libc->free != NULL) {
+		bump__count_free(bump__self, libc->usable_size(p), 0, 0);
+		libc->free(p);
 	}
 	errno = saved;
 }
@@ -158,16 +103,17 @@ usable_size(void *p)
 		return header_of(p)->size;
 	if ((n = bump__large_size(p)) != 0)
 		return n;
-	return bump__g.libc.usable_size != NULL ? bump__g.libc.usable_size(p) : 0;
+	return bump__settings.libc.usable_size != NULL ?
+	    bump__settings.libc.usable_size(p) : 0;
 }
 
 static void
 free_any(void *p)
 {
-	if (likely(in_region(p)))
+	if (bump_likely(in_region(p)))
 		free_small(p);
 	else
-		free_other(p);
+		free_outside_chunks(p);
 }
 
 /* ---- Resizing ---------------------------------------------------------- */
@@ -175,70 +121,102 @@ free_any(void *p)
 static void *
 move_block(void *p, size_t old, size_t n)
 {
-	void *q = alloc(n);
+	void *q = fast_malloc(n);
 
 	if (q != NULL) {
-		memcpy(q, p, old < n ? old : n);
+		memcpy(q, p, bump__min_size(old, n));
 		free_any(p);
 	}
 	return q;
 }
 
+/* p, a block of the chunks: the thread's newest grows or shrinks in place,
+ * any other keeps its place when it shrinks and moves when it grows. */
 static void *
-resize(void *p, size_t n)
+realloc_small(struct thread *t, void *p, size_t n)
+{
+	struct hdr *h = header_of(p);
+	size_t old = h->size;
+
+	if (t != NULL && h == t->last && n <= bump__settings.small_max) {
+		size_t b = malloc_block_bytes(n);
+
+		if (b - 8 <= (size_t)(chunk_end(t) - (char *)p)) {
+			t->clean = bump__max_ptr(t->clean, t->top);
+			t->counts.reallocs_in_place++;
+			t->counts.bytes_allocated += b - 8;
+			t->counts.bytes_freed += old;
+			t->counts.bytes_reclaimed += old;
+			h->size = (uint32_t)(b - 8);
+			t->top = (char *)h + b;
+			t->limit = bump__max_ptr(t->limit, t->top);
+			return p;
+		}
+	}
+	if (n <= old)
+		return p;
+	return move_block(p, old, n);
+}
+
+/* p, a large block of old bytes: kept if n is more than half of it, its
+ * pages moved if n is large, else copied. */
+static void *
+realloc_large(struct thread *t, void *p, size_t old, size_t n)
+{
+	size_t len;
+	void *q;
+
+	if (n <= old && n > old / 2)
+		return p;
+	if (n > bump__settings.small_max &&
+	    (q = bump__large_resize(p, n, &len)) != NULL) {
+		if (t != NULL) {
+			t->counts.bytes_allocated += len;
+			t->counts.bytes_freed += old;
+			t->counts.bytes_reclaimed += old;
+		}
+		return q;
+	}
+	return move_block(p, old, n);
+}
+
+/* The C library's block: counted as freed and allocated again, so that
+ * the bytes freed never exceed the bytes allocated. */
+static void *
+realloc_libc(struct thread *t, void *p, size_t n)
+{
+	const struct bump_libc *libc = &bump__settings.libc;
+	size_t before;
+	void *q;
+
+	if (libc->realloc == NULL) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	before = libc->usable_size(p);
+	q = libc->realloc(p, n);
+	if (q != NULL && (t != NULL || (t = bump__thread()) != NULL)) {
+		t->counts.bytes_freed += before;
+		t->counts.bytes_allocated += libc->usable_size(q);
+	}
+	return q;
+}
+
+/* realloc of a block p (not NULL) to n bytes (not 0). */
+static void *
+realloc_block(void *p, size_t n)
 {
 	struct thread *t = bump__self;
 	size_t old;
 
 	if (t != NULL)
 		t->counts.reallocs++;
-	if (in_region(p)) {
-		struct hdr *h = header_of(p);
-
-		old = h->size;
-		if (t != NULL && h == t->last && n <= bump__g.small_max) {
-			size_t b = block_size(n);
-
-			if (b - 8 <= (size_t)(chunk_end(t) - (char *)p)) {
-				t->clean = max_ptr(t->clean, t->top);
-				t->counts.reallocs_in_place++;
-				t->counts.bytes_allocated += b - 8;
-				t->counts.bytes_freed += old;
-				t->counts.bytes_reclaimed += old;
-				h->size = (uint32_t)(b - 8);
-				t->top = (char *)h + b;
-				t->limit = max_ptr(t->limit, t->top);
-				return p;
-			}
-		}
-		if (n <= old)
-			return p;
-		return move_block(p, old, n);
-	}
+	if (in_region(p))
+		return realloc_small(t, p, n);
 	(void)bump__init_global();
-	if ((old = bump__large_size(p)) != 0) {
-		void *q;
-
-		if (n <= old && n > old / 2)
-			return p;
-		if (n > bump__g.small_max && (q = bump__large_resize(p, n)) != NULL)
-			return q;
-		return move_block(p, old, n);
-	}
-	if (bump__g.libc.realloc != NULL) {
-		/* The C library's block: counted as freed and allocated again,
-		 * so that the bytes freed never exceed the bytes allocated. */
-		size_t before = bump__g.libc.usable_size(p);
-		void *q = bump__g.libc.realloc(p, n);
-
-		if (q != NULL && (t != NULL || (t = bump__thread()) != NULL)) {
-			t->counts.bytes_freed += before;
-			t->counts.bytes_allocated += bump__g.libc.usable_size(q);
-		}
-		return q;
-	}
-	errno = ENOMEM;
-	return NULL;
+	if ((old = bump__large_size(p)) != 0)
+		return realloc_large(t, p, old, n);
+	return realloc_libc(t, p, n);
 }
 
 /* ---- Alignment --------------------------------------------------------- */
@@ -247,7 +225,7 @@ static void *
 alloc_aligned(size_t align, size_t n)
 {
 	if (align <= 16)
-		return alloc(n);
+		return fast_malloc(n);
 	if (n > PTRDIFF_MAX) {
 		errno = ENOMEM;
 		return NULL;
@@ -255,18 +233,12 @@ alloc_aligned(size_t align, size_t n)
 	return bump__alloc_slow(n, align, 0);
 }
 
-static inline int
-power_of_two(size_t a)
-{
-	return a != 0 && (a & (a - 1)) == 0;
-}
-
 /* ---- The interface ----------------------------------------------------- */
 
 BUMP_EXPORT void *
 malloc(size_t n)
 {
-	return alloc(n);
+	return fast_malloc(n);
 }
 
 BUMP_EXPORT void
@@ -292,12 +264,12 @@ BUMP_EXPORT void *
 realloc(void *p, size_t n)
 {
 	if (p == NULL)
-		return alloc(n);
+		return fast_malloc(n);
 	if (n == 0) {	/* as glibc: free, and NULL */
 		free_any(p);
 		return NULL;
 	}
-	return resize(p, n);
+	return realloc_block(p, n);
 }
 
 BUMP_EXPORT void *
@@ -318,7 +290,7 @@ posix_memalign(void **memptr, size_t align, size_t n)
 	int saved = errno, status = 0;
 	void *p;
 
-	if (!power_of_two(align) || align % sizeof(void *) != 0)
+	if (!bump__is_pow2(align) || align % sizeof(void *) != 0)
 		return EINVAL;
 	if ((p = alloc_aligned(align, n)) == NULL)
 		status = errno == EINVAL ? EINVAL : ENOMEM;
@@ -331,7 +303,7 @@ posix_memalign(void **memptr, size_t align, size_t n)
 BUMP_EXPORT void *
 aligned_alloc(size_t align, size_t n)
 {
-	if (!power_of_two(align)) {
+	if (!bump__is_pow2(align)) {
 		errno = EINVAL;
 		return NULL;
 	}
@@ -346,8 +318,8 @@ memalign(size_t align, size_t n)
 		errno = EINVAL;
 		return NULL;
 	}
-	if (align > 1 && !power_of_two(align))
-		align = (size_t)1 << (log2_floor(align) + 1);
+	if (align > 1 && !bump__is_pow2(align))
+		align = (size_t)1 << bump__log2_ceil(align);
 	return alloc_aligned(align, n);
 }
 
@@ -366,7 +338,7 @@ pvalloc(size_t n)
 		errno = ENOMEM;
 		return NULL;
 	}
-	return alloc_aligned(page, n == 0 ? page : round_up(n, page));
+	return alloc_aligned(page, n == 0 ? page : bump__round_up(n, page));
 }
 
 BUMP_EXPORT size_t
@@ -385,7 +357,7 @@ void *__libc_memalign(size_t align, size_t n);
 void *__libc_valloc(size_t n);
 void *__libc_pvalloc(size_t n);
 BUMP_EXPORT void cfree(void *p) { free(p); }
-BUMP_EXPORT void *__libc_malloc(size_t n) { return alloc(n); }
+BUMP_EXPORT void *__libc_malloc(size_t n) { return fast_malloc(n); }
 BUMP_EXPORT void __libc_free(void *p) { free(p); }
 BUMP_EXPORT void *__libc_calloc(size_t nmemb, size_t size)
 { return calloc(nmemb, size); }
@@ -404,20 +376,35 @@ bump_malloc_stats(struct bump_malloc_stats *st)
 		errno = EINVAL;
 		return -1;
 	}
+	(void)bump__init_global();
 	bump__collect(st);
 	return 0;
+}
+
+/* The BUMP_ALLOC_STATS report, now (once start-up is done). */
+static void
+print_stats(void)
+{
+	struct bump_malloc_stats st;
+
+	bump__collect(&st);
+	bump__print_report(&bump__settings.config, &st);
 }
 
 /* glibc prints its arenas on stderr; we print the BUMP_ALLOC_STATS report. */
 BUMP_EXPORT void
 malloc_stats(void)
 {
-	struct bump_malloc_stats st;
+	if (bump__init_global() == 0)
+		print_stats();
+}
 
-	if (bump__init_global() != 0)
-		return;
-	bump__collect(&st);
-	bump__print_report(&bump__g.config, &st);
+/* BUMP_ALLOC_STATS=1: the same report, once, at exit. */
+__attribute__((destructor)) static void
+report_at_exit(void)
+{
+	if (bump__ready() && bump__settings.config.stats)
+		print_stats();
 }
 
 /* The same figures as XML on fp, in the shape of glibc's. */
@@ -434,7 +421,7 @@ malloc_info(int options, FILE *fp)
 	if (bump__init_global() != 0)
 		return -1;
 	bump__collect(&st);
-	(void)bump__format_report(&bump__g.config, &st, buf, sizeof buf);
+	(void)bump__format_report(&bump__settings.config, &st, buf, sizeof buf);
 	return fputs(buf, fp) < 0 ? -1 : 0;
 }
 
@@ -447,6 +434,6 @@ malloc_trim(size_t pad)
 	(void)pad;
 	if (bump__init_global() != 0)
 		return 0;
-	given = bump__large_trim(1) + bump__chunks_purge(&bump__pool);
+	given = bump__large_trim(1) + bump__chunks_purge(&bump__chunk_pool);
 	return given != 0;
 }

@@ -1,14 +1,25 @@
 /*
  * malloc_internal.h - internals shared by the files of libbump_alloc_malloc.
  *
- *   malloc.c         the exported names and the inline fast paths (bump,
- *                    recycle, free of a block of the thread's own)
- *   malloc_free.c    roll back, chunks that go back whole, frees from
- *                    other threads
- *   malloc_thread.c  start-up, the slow path, thread states and their chunks
- *   malloc_large.c   blocks with pages of their own, and their cache
- *   malloc_env.c     settings, messages, the report, the statistics
- *   malloc_libc.c    finding the C library's own allocator
+ * The files, each calling only the files listed below it (the fast path
+ * included: what it needs of the others is inline here):
+ *
+ *   malloc.c           the exported names, their fast paths inline (bump,
+ *                      recycle, free of a block of the thread's own), the
+ *                      statistics' names and the report at exit
+ *   malloc_slow.c      allocation the fast path leaves: a new chunk, large
+ *                      or over-aligned blocks, zeroing, the fallback
+ *   malloc_init.c      start-up, on the first call; the calling thread's state
+ *   malloc_thread.c    thread states, their exit and adoption, frees from
+ *                      other threads
+ *   malloc_chunk.c     a chunk's whole life: taken, entered, left, rolled
+ *                      back, shed and given back
+ *   malloc_stats.c     the counters, and their sum
+ *   malloc_large.c     blocks with pages of their own, and their cache
+ *   malloc_reserve.c   the reserve, shared by chunks and large blocks
+ *   malloc_settings.c  the settings: environment, geometry, the C library's
+ *                      allocator; read-only once start-up is done
+ *   malloc_report.c    messages and the report's text
  *
  * Each thread bump-allocates from a chunk of its own (from the chunk layer,
  * lib/chunks.h, over one fixed reservation).  Every block carries an 8-byte
@@ -24,29 +35,33 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
+#include "atomic.h"
+#include "bits.h"
 #include "bump_alloc_malloc.h"
 #include "chunks.h"
+#include "os.h"
 
 #define BUMP_EXPORT __attribute__((visibility("default")))
-#define likely(x) __builtin_expect(!!(x), 1)
-#define unlikely(x) __builtin_expect(!!(x), 0)
-#define LOAD(p) __atomic_load_n((p), __ATOMIC_ACQUIRE)
-#define STORE(p, v) __atomic_store_n((p), (v), __ATOMIC_RELEASE)
-#define ADD(p, n) __atomic_add_fetch((p), (n), __ATOMIC_RELAXED)
+/* Variables the fast path reads: hidden, so that it reads them directly
+ * rather than through the global offset table. */
+#define BUMP_HIDDEN __attribute__((visibility("hidden")))
 
-#define DEFAULT_RESERVE ((size_t)1 << 30)
-#define CHUNK_SHIFT_MAX 21u	/* 2 MiB, a huge page: chunks may be THP */
-#define CHUNK_SHIFT_MIN 16u	/* 64 KiB: the smallest reserve that works */
+/* The malloc replacement's chunks: 2 MiB at most, a huge page (chunks may
+ * be THP), and 64 KiB at least, the smallest reserve that works. */
+#define MALLOC_CHUNK_SHIFT_MAX 21u
+#define MALLOC_CHUNK_SHIFT_MIN 16u
 #ifndef LARGE_THRESHOLD
 # define LARGE_THRESHOLD ((size_t)256 << 10)	/* measured, see the man page */
 #endif
-#define NCLASS 112
+#define SIZE_CLASSES 112
 /* The fast path hands out at most this much before the slow path looks at
  * the blocks other threads freed, so that they are reused soon. */
 #define DRAIN_EVERY ((size_t)64 << 10)
-_Static_assert(CHUNK_SHIFT_MIN >= BUMP_CHUNK_MIN_SHIFT &&
-    CHUNK_SHIFT_MAX <= BUMP_CHUNK_MAX_SHIFT, "chunks the chunk layer serves");
+_Static_assert(MALLOC_CHUNK_SHIFT_MIN >= BUMP_CHUNK_MIN_SHIFT &&
+    MALLOC_CHUNK_SHIFT_MAX <= BUMP_CHUNK_MAX_SHIFT,
+    "chunks the chunk layer serves");
 
 enum bump_free_policy { FREE_NONE, FREE_LIFO, FREE_RECYCLE };
 enum bump_exhaust { EXHAUST_SYSTEM, EXHAUST_NULL, EXHAUST_ABORT };
@@ -71,6 +86,21 @@ struct bump_libc {
 	size_t (*usable_size)(void *);
 };
 
+/*
+ * What start-up decides (malloc_settings.c) and nothing changes after:
+ * the geometry of the chunks, the size of a page, the environment's
+ * settings and the C library's allocator.
+ */
+struct bump_settings {
+	size_t small_max;	/* larger requests are large blocks */
+	size_t chunk_size;	/* 2^chunk_shift */
+	uintptr_t chunk_mask;	/* ~(chunk_size - 1) */
+	unsigned chunk_shift;
+	size_t page;
+	struct bump_config config;
+	struct bump_libc libc;
+};
+
 /* Per-thread counters, summed over threads by bump_malloc_stats.  Bytes
  * are usable bytes, so that a block freed counts what it was allocated. */
 struct bump_counts {
@@ -86,6 +116,8 @@ struct hdr {
 };
 #define F_FREED 1u	/* freed, waiting for the blocks above it to go */
 #define F_LISTED 2u	/* and on a recycle list */
+/* Headers sit at 8 mod 16: distances between them are multiples of 16,
+ * which leaves the low four bits of link to the flags. */
 #define LINK_MASK (~(uint32_t)15)
 
 /* A block on a recycle list keeps the links in its first 16 bytes.  The
@@ -100,7 +132,7 @@ struct node {
 struct chunk {
 	struct thread *owner;
 	char *start;		/* the first header goes here */
-	_Alignas(64) size_t live;	/* blocks handed out and not yet freed */
+	_Alignas(BUMP_CACHE_LINE) size_t live;	/* blocks handed out, not freed */
 	struct chunk *prev, *next;	/* the owner's chunks, older / newer */
 	char *top, *clean;	/* saved while another chunk is current */
 	struct hdr *last;
@@ -116,12 +148,12 @@ struct thread {
 	struct thread *next;	/* all threads, for the statistics */
 	struct thread *next_orphan;
 	struct bump_counts counts;
-	struct node *lists[NCLASS];
+	struct node *lists[SIZE_CLASSES];
 	/* What other threads read and write on every free of the owner's
 	 * blocks, on a line of its own so that they do not slow the owner:
 	 * the blocks they freed, linked through their first word, and
 	 * whether the owner's thread has exited (nobody adopted it yet). */
-	_Alignas(64) void *remote;
+	_Alignas(BUMP_CACHE_LINE) void *remote;
 	int orphaned;
 };
 
@@ -129,41 +161,23 @@ struct thread {
  * owner writes; other threads' line of a thread state is its own. */
 _Static_assert(sizeof(struct hdr) + sizeof(struct node) <= 32,
     "the smallest block holds a list node");
-_Static_assert(offsetof(struct chunk, live) == 64, "owner alone on its line");
-_Static_assert(offsetof(struct thread, remote) % 64 == 0 &&
-    sizeof(struct thread) % 64 == 0, "remote frees on a line of their own");
+_Static_assert(offsetof(struct chunk, live) == BUMP_CACHE_LINE,
+    "owner alone on its line");
+_Static_assert(offsetof(struct thread, remote) % BUMP_CACHE_LINE == 0 &&
+    sizeof(struct thread) % BUMP_CACHE_LINE == 0,
+    "remote frees on a line of their own");
 
-struct bump_global {
-	size_t small_max;	/* larger requests are large blocks */
-	size_t chunk_size;
-	uintptr_t chunk_mask;	/* ~(chunk_size - 1) */
-	unsigned chunk_shift;
-	/* Where chunks were handed out: lowest and highest end, each >> 16,
-	 * in one word so that no reader sees half an update. */
-	uint64_t range;
-	size_t page;
-	struct bump_config config;
-	struct bump_libc libc;
-};
+/* Read-only after start-up (malloc_settings.c). */
+extern struct bump_settings bump__settings BUMP_HIDDEN;
 
-extern struct bump_global bump__g;
-extern struct bump_chunks bump__pool;
-extern __thread struct thread *bump__self
-    __attribute__((tls_model("initial-exec")));
+/* State (malloc_chunk.c, malloc_thread.c): the chunks' pool, where chunks
+ * were handed out (lowest and highest end, each >> RANGE_SHIFT, in one word
+ * so that no reader sees half an update), the calling thread's state. */
+extern struct bump_chunks bump__chunk_pool BUMP_HIDDEN;
+extern uint64_t bump__chunk_range BUMP_HIDDEN;
+extern BUMP_THREAD_LOCAL struct thread *bump__self BUMP_HIDDEN;
 
 /* ---- Sizes and classes (inline: the fast paths use them) -------------- */
-
-static inline size_t
-round_up(size_t n, size_t align)
-{
-	return (n + align - 1) & ~(align - 1);
-}
-
-static inline unsigned
-log2_floor(size_t n)
-{
-	return 63u - (unsigned)__builtin_clzll(n);
-}
 
 /*
  * Bytes a request of n takes, header included: a multiple of 16 with the
@@ -172,38 +186,51 @@ log2_floor(size_t n)
  * most 25%.
  */
 static inline size_t
-block_size(size_t n)
+malloc_block_bytes(size_t n)
 {
-	size_t b = (n + 8 + 15) & ~(size_t)15;
+	size_t b = bump__round_up(n + 8, 16);
 
 	if (b < 32)
 		return 32;
-	if (b > 1024) {
-		size_t step = (size_t)1 << (log2_floor(b - 1) - 2);
-		b = round_up(b, step);
-	}
+	if (b > 1024)
+		b = bump__round_up(b, (size_t)1 << (bump__log2_floor(b - 1) - 2));
 	return b;
 }
 
-/* Class of a block size block_size() produces, and of any larger one. */
+/* Class of a block size malloc_block_bytes() produces, and of any larger. */
 static inline unsigned
-class_ceil(size_t b)
+size_class_ceil(size_t b)
 {
 	unsigned k;
 
 	if (b <= 1024)
 		return (unsigned)(b / 16);
-	k = log2_floor(b - 1);
+	k = bump__log2_floor(b - 1);
 	return 65 + (k - 10) * 4 + (unsigned)((b - ((size_t)1 << k) - 1) >> (k - 2));
 }
 
-#define RANGE_SHIFT 16	/* chunks are aligned at least this much */
-_Static_assert(CHUNK_SHIFT_MIN >= RANGE_SHIFT, "chunk bounds fit the range");
+/* Largest class whose every request fits in a block of b bytes. */
+static inline unsigned
+size_class_floor(size_t b)
+{
+	unsigned k, j;
 
+	if (b <= 1024)
+		return (unsigned)(b / 16);
+	k = bump__log2_floor(b);
+	j = (unsigned)((b - ((size_t)1 << k)) >> (k - 2));
+	return j == 0 ? 64 + (k - 10) * 4 : 65 + (k - 10) * 4 + (j - 1);
+}
+
+#define RANGE_SHIFT 16	/* chunks are aligned at least this much */
+_Static_assert(MALLOC_CHUNK_SHIFT_MIN >= RANGE_SHIFT,
+    "chunk bounds fit the range");
+
+/* 1 when p lies in a chunk ever handed out. */
 static inline int
 in_region(const void *p)
 {
-	uint64_t r = __atomic_load_n(&bump__g.range, __ATOMIC_RELAXED);
+	uint64_t r = bump_atomic_load(&bump__chunk_range, RELAXED);
 	uintptr_t lo = (uintptr_t)(r & 0xffffffffu) << RANGE_SHIFT;
 	uintptr_t hi = (uintptr_t)(r >> 32) << RANGE_SHIFT;
 
@@ -213,7 +240,7 @@ in_region(const void *p)
 static inline struct chunk *
 chunk_of(const void *p)
 {
-	return (struct chunk *)((uintptr_t)p & bump__g.chunk_mask);
+	return (struct chunk *)((uintptr_t)p & bump__settings.chunk_mask);
 }
 
 static inline struct hdr *
@@ -222,24 +249,26 @@ header_of(const void *p)
 	return (struct hdr *)p - 1;
 }
 
-/* Largest class whose every request fits in a block of b bytes. */
-static inline unsigned
-class_floor(size_t b)
+/* The header before h in its chunk (h's link is not 0). */
+static inline struct hdr *
+header_below(const struct hdr *h)
 {
-	unsigned k, j;
-
-	if (b <= 1024)
-		return (unsigned)(b / 16);
-	k = log2_floor(b);
-	j = (unsigned)((b - ((size_t)1 << k)) >> (k - 2));
-	return j == 0 ? 64 + (k - 10) * 4 : 65 + (k - 10) * 4 + (j - 1);
+	return (struct hdr *)(void *)((char *)h - (h->link & LINK_MASK));
 }
+
+static inline char *
+chunk_end(const struct thread *t)
+{
+	return (char *)t->chunk + bump__settings.chunk_size;
+}
+
+/* ---- Recycle lists ------------------------------------------------------ */
 
 static inline void
 list_push(struct thread *t, struct hdr *h)
 {
 	struct node *n = (struct node *)(void *)(h + 1);
-	struct node **head = &t->lists[class_floor(h->size + 8)];
+	struct node **head = &t->lists[size_class_floor(h->size + 8)];
 
 	n->next = *head;
 	if (n->next != NULL)
@@ -262,7 +291,7 @@ static inline void
 list_unlink(struct thread *t, struct hdr *h)
 {
 	struct node *n = (struct node *)(void *)(h + 1);
-	struct node **head = &t->lists[class_floor(h->size + 8)];
+	struct node **head = &t->lists[size_class_floor(h->size + 8)];
 
 	if (*head == n) {
 		*head = n->next;
@@ -274,84 +303,118 @@ list_unlink(struct thread *t, struct hdr *h)
 	h->link &= ~(F_FREED | F_LISTED);
 }
 
-static inline char *
-max_ptr(char *a, char *b)
-{
-	return a > b ? a : b;
-}
-
-static inline char *
-chunk_end(const struct thread *t)
-{
-	return (char *)t->chunk + bump__g.chunk_size;
-}
-
-/* Raise *peak to value if it is higher. */
-static inline void
-raise_peak(size_t *peak, size_t value)
-{
-	size_t old = LOAD(peak);
-
-	while (value > old && !__atomic_compare_exchange_n(peak, &old, value,
-	    1, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
-		;
-}
-
 /* ---- Across the files ------------------------------------------------- */
 
-/* malloc.c: the inline paths, for the other files */
-void bump__free_local(struct thread *t, struct chunk *c, struct hdr *h);
-void *bump__take_listed(struct thread *t, struct node *n, unsigned c,
-    size_t zero_bytes);
+/* malloc_slow.c */
+void *bump__alloc_slow(size_t n, size_t align, int zero);
 
-/* malloc_thread.c */
+/* malloc_init.c */
 int bump__init_global(void);	/* 0 ready, -1 inside start-up */
 int bump__ready(void);
-void *bump__alloc_slow(size_t n, size_t align, int zero);
-void *bump__exhausted(size_t n, size_t align, int zero);
-void bump__collect(struct bump_malloc_stats *st);
+int bump__in_startup(void);
 struct thread *bump__thread(void);
-void bump__count_free(struct thread *t, size_t bytes, size_t reclaimed,
-    int remote);
-void bump__pop_chunk(struct thread *t);
-void bump__shed(struct thread *t);
-int bump__try_lock(int *lock);
-void bump__unlock(int *lock);
-extern int bump__orphans_lock;
 
-/* malloc_free.c */
-void bump__roll_back(struct thread *t, struct hdr *h);
+/* malloc_thread.c */
+int bump__threads_init(void);
+struct thread *bump__thread_new(void);
 void bump__free_remote(struct thread *t, struct chunk *c, struct hdr *h);
 void bump__drain_remote(struct thread *t);
+void bump__threads_before_fork(void);
+void bump__threads_after_fork(void);
 
+/* malloc_chunk.c */
+int bump__push_chunk(struct thread *t);
+void bump__set_limit(struct thread *t);
+void bump__roll_back(struct thread *t, struct hdr *h);
 void bump__release_chunk(struct thread *t, struct chunk *c);
-void bump__give_chunk(struct thread *t, struct chunk *c);
+void bump__shed(struct thread *t);
+
+/* malloc_stats.c */
+void bump__count_thread(struct thread *t);
+void bump__count_free(struct thread *t, size_t bytes, size_t reclaimed,
+    int remote);
+void bump__count_fallback(struct thread *t, size_t usable);
+void bump__collect(struct bump_malloc_stats *st);
 
 /* malloc_large.c */
 int bump__large_init(void);
 void *bump__large_alloc(size_t n, size_t align, int zero, size_t *len);
 size_t bump__large_size(const void *p);	/* 0: not a large block */
-int bump__large_free(void *p);		/* 0 freed, -1 not ours */
-void *bump__large_resize(void *p, size_t n);	/* NULL: move by copy */
+size_t bump__large_free(void *p);	/* its length, 0 when not ours */
+void *bump__large_resize(void *p, size_t n, size_t *len); /* NULL: copy */
 size_t bump__large_trim(int all);
-void bump__large_lock(int take);
-void bump__large_usage(size_t *live, size_t *peak, size_t *cached);
-int bump__within_reserve(size_t more);
-extern size_t bump__chunks_held, bump__chunks_peak;
+size_t bump__large_cached(void);
+void bump__large_before_fork(void);
+void bump__large_after_fork(void);
 
-/* malloc_env.c */
-void bump__read_config(struct bump_config *config, size_t default_reserve,
-    size_t min_reserve);
+/* malloc_reserve.c */
+enum bump_holder { HELD_BY_CHUNKS, HELD_BY_LARGE };
+int bump__reserve_fits(size_t more);
+void bump__reserve_hold(enum bump_holder holder, size_t bytes);
+void bump__reserve_drop(enum bump_holder holder, size_t bytes);
+void bump__reserve_usage(struct bump_malloc_stats *st);
+
+/* malloc_settings.c */
+void bump__settings_init(void);
+
+/* malloc_report.c */
+void bump__write_message(int fd, const char *const *parts);
+char *bump__format_bytes(char *buf, uint64_t v);
 void bump__print_report(const struct bump_config *config,
     const struct bump_malloc_stats *st);
 void bump__print_exhausted(size_t reserve, size_t request);
 void bump__print_no_reserve(size_t reserve);
-void bump__write_message(int fd, const char *const *parts);
-int bump__parse_size(const char *s, size_t *out);
 size_t bump__format_report(const struct bump_config *config,
     const struct bump_malloc_stats *st, char *buf, size_t size);
 
-/* malloc_libc.c */
-void bump__find_libc(struct bump_libc *libc);
+/* ---- The inline paths: the fast path's, used by the files below too --- */
+
+/* Hand out a block from a recycle list; zero_bytes of it cleared. */
+static inline void *
+take_listed(struct thread *t, struct node *n, unsigned c, size_t zero_bytes)
+{
+	struct hdr *h = header_of(n);
+
+	list_pop(t, n, c);
+	chunk_of(n)->live++;
+	t->counts.mallocs++;
+	t->counts.bytes_allocated += h->size;
+	t->counts.recycled++;
+	t->counts.bytes_reclaimed += h->size;
+	if (zero_bytes != 0)
+		memset(n, 0, zero_bytes);
+	return n;
+}
+
+/* A block of t's chunk c is free (t's thread, or whoever holds t). */
+static inline void
+free_local(struct thread *t, struct chunk *c, struct hdr *h)
+{
+	enum bump_free_policy policy = bump__settings.config.free_policy;
+
+	if (policy == FREE_NONE)
+		return;
+	c->live--;
+	if (h == t->last) {
+		/* The common case inline: the block below is still live. */
+		uint32_t back = h->link & LINK_MASK;
+		struct hdr *below = header_below(h);
+
+		if (back != 0 && !(below->link & F_FREED)) {
+			t->clean = bump__max_ptr(t->clean, t->top);
+			t->counts.bytes_reclaimed += h->size;
+			t->top = (char *)(below + 1) + below->size;
+			t->last = below;
+			return;
+		}
+		bump__roll_back(t, h);
+		return;
+	}
+	h->link |= F_FREED;
+	if (policy == FREE_RECYCLE)
+		list_push(t, h);
+	if (c->live == 0 && c != t->chunk)
+		bump__release_chunk(t, c);
+}
 
 #endif /* BUMP_MALLOC_INTERNAL_H */

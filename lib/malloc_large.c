@@ -8,7 +8,8 @@
  * allocating and freeing big buffers does not fault its pages in again and
  * again.  Whatever stays unused goes back to the OS; malloc_trim(3) empties
  * the cache at once.  The cache's lock is only ever tried, never waited
- * for: a thread that finds it taken maps or unmaps as if it were empty.
+ * for (except around fork): a thread that finds it taken maps or unmaps as
+ * if it were empty.  The callers count the blocks in their statistics.
  */
 #include <config.h>
 
@@ -16,7 +17,6 @@
 #include <string.h>
 
 #include "malloc_internal.h"
-#include "os.h"
 
 #define LARGE_SLOTS ((size_t)1 << 18)
 #define CACHE_SLOTS 16
@@ -28,17 +28,17 @@ struct large_slot {
 	size_t len;
 };
 
-struct cached {
+struct cached_block {
 	char *p;		/* NULL: an empty slot */
 	size_t len;
 	unsigned long long since;
 };
 
-static struct large_slot *table;
-static size_t max_probe, live, peak;
-static struct cached cache[CACHE_SLOTS];
+static struct large_slot *large_table;
+static size_t table_max_probe;
+static struct cached_block block_cache[CACHE_SLOTS];
 static size_t cached_bytes;
-static int cache_lock;
+static bump_lock_t cache_lock;
 
 int
 bump__large_init(void)
@@ -48,43 +48,34 @@ bump__large_init(void)
 
 	if (p == NULL || bump__os_commit(p, size) != 0)
 		return -1;
-	table = p;
+	large_table = p;
 	return 0;
-}
-
-/* Budget left of the reserve, which large blocks share with the chunks. */
-int
-bump__within_reserve(size_t more)
-{
-	size_t used = LOAD(&bump__chunks_held) + LOAD(&live);
-	size_t reserve = bump__g.config.reserve;
-
-	return used <= reserve && more <= reserve - used;
 }
 
 /* ---- The table --------------------------------------------------------- */
 
+/* Where key's probe starts: pages of a large block's address, hashed. */
 static size_t
-slot_of(uintptr_t key)
+home_slot(uintptr_t key)
 {
 	return (size_t)(((uint64_t)key >> 12) * 0x9E3779B97F4A7C15u >> 46) &
 	    (LARGE_SLOTS - 1);
 }
 
 static int
-insert(uintptr_t key, size_t len)
+table_add(uintptr_t key, size_t len)
 {
-	size_t i = slot_of(key);
+	size_t i = home_slot(key);
 
 	for (size_t probe = 0; probe < LARGE_SLOTS; ) {
-		uintptr_t old = LOAD(&table[i].key);
+		uintptr_t old = bump_atomic_load(&large_table[i].key, ACQUIRE);
 
 		if (old <= 1) {
-			if (!__atomic_compare_exchange_n(&table[i].key, &old, key,
-			    0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+			if (!bump_atomic_cas(&large_table[i].key, &old, key,
+			    ACQ_REL))
 				continue;	/* another thread took it: look again */
-			STORE(&table[i].len, len);
-			raise_peak(&max_probe, probe);
+			bump_atomic_store(&large_table[i].len, len, RELEASE);
+			bump_atomic_max(&table_max_probe, probe);
 			return 0;
 		}
 		probe++;
@@ -95,25 +86,31 @@ insert(uintptr_t key, size_t len)
 
 /* The slot holding key, or NULL.  Stops at an empty slot or max probe. */
 static struct large_slot *
-find(const void *p)
+table_find(const void *p)
 {
 	uintptr_t key = (uintptr_t)p;
 	size_t i, max;
 
-	if (table == NULL || key <= 1)
+	if (large_table == NULL || key <= 1)
 		return NULL;
-	max = LOAD(&max_probe);
-	i = slot_of(key);
+	max = bump_atomic_load(&table_max_probe, ACQUIRE);
+	i = home_slot(key);
 	for (size_t probe = 0; probe <= max; probe++) {
-		uintptr_t k = LOAD(&table[i].key);
+		uintptr_t k = bump_atomic_load(&large_table[i].key, ACQUIRE);
 
 		if (k == key)
-			return &table[i];
+			return &large_table[i];
 		if (k == 0)
 			return NULL;
 		i = (i + 1) & (LARGE_SLOTS - 1);
 	}
 	return NULL;
+}
+
+static void
+table_delete(struct large_slot *slot)
+{
+	bump_atomic_store(&slot->key, (uintptr_t)1, RELEASE);
 }
 
 /* ---- The cache of freed blocks ------------------------------------------ */
@@ -122,15 +119,16 @@ find(const void *p)
 static char *
 cache_take(size_t len)
 {
-	struct cached *best = NULL;
+	struct cached_block *best = NULL;
 	char *p;
 
-	if (LOAD(&cached_bytes) < len || !bump__try_lock(&cache_lock))
+	if (bump_atomic_load(&cached_bytes, ACQUIRE) < len ||
+	    !bump__trylock(&cache_lock))
 		return NULL;
 	for (int i = 0; i < CACHE_SLOTS; i++)
-		if (cache[i].p != NULL && cache[i].len >= len &&
-		    (best == NULL || cache[i].len < best->len))
-			best = &cache[i];
+		if (block_cache[i].p != NULL && block_cache[i].len >= len &&
+		    (best == NULL || block_cache[i].len < best->len))
+			best = &block_cache[i];
 	if (best == NULL || best->len > 4 * len) {
 		bump__unlock(&cache_lock);
 		return NULL;
@@ -142,61 +140,66 @@ cache_take(size_t len)
 	} else {
 		best->p = NULL;
 	}
-	__atomic_sub_fetch(&cached_bytes, len, __ATOMIC_RELAXED);
+	bump_atomic_sub(&cached_bytes, len, RELAXED);
 	bump__unlock(&cache_lock);
 	return p;
 }
 
+/* The cached block goes back to the OS (under the cache's lock). */
 static void
-drop(struct cached *c)
+cache_unmap(struct cached_block *c)
 {
 	bump__os_release(c->p, c->len);
-	__atomic_sub_fetch(&cached_bytes, c->len, __ATOMIC_RELAXED);
+	bump_atomic_sub(&cached_bytes, c->len, RELAXED);
 	c->p = NULL;
 }
 
-/* Keep [p, p+len) for reuse, making room by dropping the oldest. */
+/* Keep [p, p+len) for reuse, making room by unmapping the oldest. */
 static void
 cache_put(char *p, size_t len)
 {
 	unsigned long long now;
-	struct cached *slot = NULL;
+	struct cached_block *slot = NULL;
 
-	if (len > CACHE_BYTES / 2 || !bump__try_lock(&cache_lock)) {
+	if (len > CACHE_BYTES / 2 || !bump__trylock(&cache_lock)) {
 		bump__os_release(p, len);
 		return;
 	}
 	now = bump__os_now_ms();
 	for (;;) {
-		struct cached *oldest = NULL;
+		struct cached_block *oldest = NULL;
 
 		slot = NULL;
 		for (int i = 0; i < CACHE_SLOTS; i++) {
-			if (cache[i].p == NULL)
-				slot = &cache[i];
-			else if (oldest == NULL || cache[i].since < oldest->since)
-				oldest = &cache[i];
+			if (block_cache[i].p == NULL)
+				slot = &block_cache[i];
+			else if (oldest == NULL ||
+			    block_cache[i].since < oldest->since)
+				oldest = &block_cache[i];
 		}
-		if (slot != NULL && LOAD(&cached_bytes) + len <= CACHE_BYTES)
+		if (slot != NULL &&
+		    bump_atomic_load(&cached_bytes, ACQUIRE) + len <= CACHE_BYTES)
 			break;
-		drop(oldest);
+		cache_unmap(oldest);
 	}
 	slot->p = p;
 	slot->len = len;
 	slot->since = now;
-	__atomic_add_fetch(&cached_bytes, len, __ATOMIC_RELAXED);
+	bump_atomic_add(&cached_bytes, len, RELAXED);
 	bump__unlock(&cache_lock);
 }
 
-/* Around fork(): the child gets the cache whole (see malloc_thread.c). */
+/* Around fork() the cache's lock is held, so the child gets it whole. */
 void
-bump__large_lock(int take)
+bump__large_before_fork(void)
 {
-	if (!take)
-		bump__unlock(&cache_lock);
-	else
-		while (!bump__try_lock(&cache_lock))
-			bump__os_yield();
+	bump__lock(&cache_lock);
+}
+
+void
+bump__large_after_fork(void)
+{
+	bump__unlock(&cache_lock);
 }
 
 /* Unmap cached blocks unused for CACHE_AGE_MS (all of them if all). */
@@ -206,51 +209,53 @@ bump__large_trim(int all)
 	unsigned long long now;
 	size_t given = 0;
 
-	if (LOAD(&cached_bytes) == 0 || !bump__try_lock(&cache_lock))
+	if (bump_atomic_load(&cached_bytes, ACQUIRE) == 0 ||
+	    !bump__trylock(&cache_lock))
 		return 0;
 	now = bump__os_now_ms();
 	for (int i = 0; i < CACHE_SLOTS; i++)
-		if (cache[i].p != NULL &&
-		    (all || now - cache[i].since >= CACHE_AGE_MS)) {
-			given += cache[i].len;
-			drop(&cache[i]);
+		if (block_cache[i].p != NULL &&
+		    (all || now - block_cache[i].since >= CACHE_AGE_MS)) {
+			given += block_cache[i].len;
+			cache_unmap(&block_cache[i]);
 		}
 	bump__unlock(&cache_lock);
 	return given;
 }
 
+size_t
+bump__large_cached(void)
+{
+	return bump_atomic_load(&cached_bytes, ACQUIRE);
+}
+
 /* ---- Blocks ------------------------------------------------------------ */
 
+/* len committed bytes aligned to align (and to a page); NULL if refused. */
 static char *
 map_aligned(size_t len, size_t align)
 {
-	size_t page = bump__g.page, extra = align > page ? align - page : 0;
-	char *map = bump__os_reserve(len + extra), *p;
+	size_t page = bump__settings.page;
+	char *p = bump__os_reserve_aligned(len, bump__max_size(align, page));
 
-	if (map == NULL)
-		return NULL;
-	p = (char *)round_up((uintptr_t)map, align > page ? align : page);
-	if (p > map)
-		bump__os_release(map, (size_t)(p - map));
-	if (map + len + extra > p + len)
-		bump__os_release(p + len, (size_t)(map + len + extra - (p + len)));
-	if (bump__os_commit(p, len) != 0) {
+	if (p != NULL && bump__os_commit(p, len) != 0) {
 		bump__os_release(p, len);
 		return NULL;
 	}
 	return p;
 }
 
+/* A block of n bytes (zeroed if zero) aligned to align; *lenp its size. */
 void *
 bump__large_alloc(size_t n, size_t align, int zero, size_t *lenp)
 {
-	size_t len, page = bump__g.page;
+	size_t len, page = bump__settings.page;
 	char *p;
 
 	if (align >= PTRDIFF_MAX / 2 || n > PTRDIFF_MAX / 2 - align)
 		return NULL;
-	len = round_up(n == 0 ? 1 : n, page);
-	if (table == NULL || !bump__within_reserve(len))
+	len = bump__round_up(n == 0 ? 1 : n, page);
+	if (large_table == NULL || !bump__reserve_fits(len))
 		return NULL;
 	if (align <= page && (p = cache_take(len)) != NULL) {
 		if (zero)
@@ -258,11 +263,11 @@ bump__large_alloc(size_t n, size_t align, int zero, size_t *lenp)
 	} else if ((p = map_aligned(len, align)) == NULL) {
 		return NULL;
 	}
-	if (insert((uintptr_t)p, len) != 0) {
+	if (table_add((uintptr_t)p, len) != 0) {
 		bump__os_release(p, len);
 		return NULL;
 	}
-	raise_peak(&peak, __atomic_add_fetch(&live, len, __ATOMIC_RELAXED));
+	bump__reserve_hold(HELD_BY_LARGE, len);
 	*lenp = len;
 	return p;
 }
@@ -270,67 +275,53 @@ bump__large_alloc(size_t n, size_t align, int zero, size_t *lenp)
 size_t
 bump__large_size(const void *p)
 {
-	struct large_slot *slot = find(p);
+	struct large_slot *slot = table_find(p);
 
 	return slot != NULL ? slot->len : 0;
 }
 
-int
+size_t
 bump__large_free(void *p)
 {
-	struct large_slot *slot = find(p);
+	struct large_slot *slot = table_find(p);
 	size_t len;
 
 	if (slot == NULL)
-		return -1;
+		return 0;
 	len = slot->len;
-	STORE(&slot->key, (uintptr_t)1);
-	__atomic_sub_fetch(&live, len, __ATOMIC_RELAXED);
-	bump__count_free(bump__self, len, len, 0);
+	table_delete(slot);
+	bump__reserve_drop(HELD_BY_LARGE, len);
 	cache_put(p, len);
-	return 0;
+	return len;
 }
 
 /*
  * Resize a large block by moving its pages rather than its bytes, as
- * glibc does for its mmapped chunks.  NULL where the OS cannot.
+ * glibc does for its mmapped chunks; *lenp its new size.  NULL where the
+ * OS cannot.
  */
 void *
-bump__large_resize(void *p, size_t n)
+bump__large_resize(void *p, size_t n, size_t *lenp)
 {
-	struct large_slot *slot = find(p);
-	struct thread *t = bump__self;
+	struct large_slot *slot = table_find(p);
 	size_t old, len;
 	void *q;
 
-	if (slot == NULL || n > PTRDIFF_MAX - bump__g.page)
+	if (slot == NULL || n > PTRDIFF_MAX - bump__settings.page)
 		return NULL;
 	old = slot->len;
-	len = round_up(n, bump__g.page);
-	if (len > old && !bump__within_reserve(len - old))
+	len = bump__round_up(n, bump__settings.page);
+	if (len > old && !bump__reserve_fits(len - old))
 		return NULL;
 	if ((q = bump__os_remap(p, old, len)) == NULL)
 		return NULL;
-	STORE(&slot->key, (uintptr_t)1);
-	if (insert((uintptr_t)q, len) != 0)
+	table_delete(slot);
+	if (table_add((uintptr_t)q, len) != 0)
 		abort();	/* the table is full: no state to go back to */
 	if (len > old)
-		raise_peak(&peak, __atomic_add_fetch(&live, len - old,
-		    __ATOMIC_RELAXED));
+		bump__reserve_hold(HELD_BY_LARGE, len - old);
 	else
-		__atomic_sub_fetch(&live, old - len, __ATOMIC_RELAXED);
-	if (t != NULL) {
-		t->counts.bytes_allocated += len;
-		t->counts.bytes_freed += old;
-		t->counts.bytes_reclaimed += old;
-	}
+		bump__reserve_drop(HELD_BY_LARGE, old - len);
+	*lenp = len;
 	return q;
-}
-
-void
-bump__large_usage(size_t *in_use, size_t *peak_out, size_t *in_cache)
-{
-	*in_use = LOAD(&live);
-	*peak_out = LOAD(&peak);
-	*in_cache = LOAD(&cached_bytes);
 }

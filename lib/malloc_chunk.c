@@ -1,0 +1,240 @@
+/*
+ * malloc_chunk.c - a chunk's whole life in the malloc replacement: taken
+ * from the chunk layer and made part of the range free() recognizes,
+ * entered as its thread's current chunk and left for a newer one, rolled
+ * back block by block, and given back whole once its blocks are all free
+ * (kept as the thread's spare first, for its next overflow).
+ *
+ * Only the owner's thread changes a chunk (or, for a thread that exited,
+ * whoever holds the orphans' lock: see malloc_thread.c).
+ */
+#include <config.h>
+
+#include <errno.h>
+
+#include "malloc_internal.h"
+
+struct bump_chunks bump__chunk_pool;
+uint64_t bump__chunk_range;
+
+/*
+ * The pool keeps what it is given committed (up to BUMP_CHUNK_CACHE, its
+ * own bound); past POOL_KEEP of it the malloc replacement has it purged,
+ * so that memory the program freed shows as freed.
+ */
+#define POOL_KEEP ((size_t)8 << 20)
+
+/* ---- Taking a chunk ---------------------------------------------------- */
+
+/* First header position at or above p: headers sit at 8 mod 16. */
+static char *
+first_header(char *p)
+{
+	return (char *)bump__align_up((uintptr_t)p + 8, 16) - 8;
+}
+
+/* Make [c, c + chunk) part of the range free() recognizes. */
+static void
+widen_range(struct chunk *c)
+{
+	uint64_t lo = (uintptr_t)c >> RANGE_SHIFT;
+	uint64_t hi = ((uintptr_t)c + bump__settings.chunk_size) >> RANGE_SHIFT;
+	uint64_t old = bump_atomic_load(&bump__chunk_range, ACQUIRE), want;
+
+	do {
+		uint64_t olo = old & 0xffffffffu, ohi = old >> 32;
+
+		if (old != 0 && olo <= lo && ohi >= hi)
+			return;
+		want = old == 0 ? lo | hi << 32 :
+		    (olo < lo ? olo : lo) | (ohi > hi ? ohi : hi) << 32;
+	} while (!bump_atomic_cas_weak(&bump__chunk_range, &old, want, ACQ_REL));
+}
+
+static struct chunk *
+new_chunk(void)
+{
+	struct chunk *c;
+	int fresh, saved = errno;
+	size_t size = bump__settings.chunk_size;
+
+	if (!bump__reserve_fits(size) || (c = bump__chunk_get(&bump__chunk_pool,
+	    bump__settings.chunk_shift, &fresh)) == NULL) {
+		errno = saved;
+		return NULL;
+	}
+	bump__reserve_hold(HELD_BY_CHUNKS, size);
+	if (bump__settings.config.hugepages)
+		bump__os_hugepage_hint(c, size);
+	widen_range(c);
+	c->start = first_header((char *)(c + 1));
+	c->clean = fresh ? c->start : (char *)c + size;
+	return c;
+}
+
+/* ---- The current chunk ------------------------------------------------- */
+
+/* Let the fast path hand out up to DRAIN_EVERY more bytes. */
+void
+bump__set_limit(struct thread *t)
+{
+	char *end = chunk_end(t);
+
+	t->limit = (size_t)(end - t->top) > DRAIN_EVERY ?
+	    t->top + DRAIN_EVERY : end;
+}
+
+static void
+save_chunk(struct thread *t)
+{
+	struct chunk *c = t->chunk;
+
+	c->top = t->top;
+	c->clean = bump__max_ptr(t->clean, t->top);
+	c->last = t->last;
+}
+
+static void
+enter_chunk(struct thread *t, struct chunk *c)
+{
+	t->chunk = c;
+	t->top = c->top;
+	t->clean = c->clean;
+	t->last = c->last;
+	bump__set_limit(t);
+}
+
+/* A new current chunk for t, its spare or a new one; 0, or -1 if none. */
+int
+bump__push_chunk(struct thread *t)
+{
+	struct chunk *c = t->spare;
+
+	if (c != NULL)
+		t->spare = NULL;
+	else if ((c = new_chunk()) == NULL)
+		return -1;
+	else
+		(void)bump__large_trim(0);	/* a moment to age the cache */
+	c->owner = t;
+	c->top = c->start;
+	c->last = NULL;
+	c->live = 0;
+	c->next = NULL;
+	c->prev = t->chunk;
+	if (t->chunk != NULL) {
+		save_chunk(t);
+		t->chunk->next = c;
+	}
+	enter_chunk(t, c);
+	return 0;
+}
+
+/* ---- Giving a chunk back ------------------------------------------------ */
+
+/* Keep one emptied chunk for the next overflow; the rest go to the pool. */
+static void
+give_chunk(struct thread *t, struct chunk *c)
+{
+	size_t in_use, cached;
+
+	if (t->spare == NULL && !t->orphaned) {
+		t->spare = c;
+		return;
+	}
+	bump__reserve_drop(HELD_BY_CHUNKS, bump__settings.chunk_size);
+	bump__chunk_put(&bump__chunk_pool, c, bump__settings.chunk_shift);
+	bump__chunks_usage(&bump__chunk_pool, &in_use, &cached);
+	if (cached > POOL_KEEP)
+		(void)bump__chunks_purge(&bump__chunk_pool);
+}
+
+/* The current chunk holds no block any more: go back to the one before,
+ * so that its blocks can be rolled back too. */
+static void
+pop_chunk(struct thread *t)
+{
+	struct chunk *c = t->chunk, *prev = c->prev;
+
+	save_chunk(t);
+	prev->next = NULL;
+	give_chunk(t, c);
+	enter_chunk(t, prev);
+}
+
+/* c, not the current chunk, has no live block left: it goes whole. */
+void
+bump__release_chunk(struct thread *t, struct chunk *c)
+{
+	struct hdr *h = c->last;
+
+	while (h != NULL) {
+		if (h->link & F_LISTED)
+			list_unlink(t, h);
+		t->counts.bytes_reclaimed += h->size;
+		h = (h->link & LINK_MASK) != 0 ? header_below(h) : NULL;
+	}
+	if (c->next != NULL)
+		c->next->prev = c->prev;
+	if (c->prev != NULL)
+		c->prev->next = c->next;
+	give_chunk(t, c);
+}
+
+/* An orphan gives back its spare and its emptied last chunk. */
+void
+bump__shed(struct thread *t)
+{
+	struct chunk *c = t->chunk;
+
+	if (t->spare != NULL) {
+		struct chunk *spare = t->spare;
+
+		t->spare = NULL;
+		give_chunk(t, spare);
+	}
+	if (c != NULL && c->live == 0 && c->prev == NULL) {
+		save_chunk(t);
+		give_chunk(t, c);
+		t->chunk = NULL;
+		t->top = t->limit = t->clean = NULL;
+		t->last = NULL;
+	}
+}
+
+/* ---- Rolling back -------------------------------------------------------- */
+
+/*
+ * h, the newest block, goes: lower the top to the end of the block below,
+ * and go on while that one was freed too.  An emptied chunk hands over to
+ * the chunk before it, whose newest blocks may also be waiting.
+ */
+void
+bump__roll_back(struct thread *t, struct hdr *h)
+{
+	t->clean = bump__max_ptr(t->clean, t->top);
+	for (;;) {
+		uint32_t back = h->link & LINK_MASK;
+
+		if (h->link & F_LISTED)
+			list_unlink(t, h);
+		t->counts.bytes_reclaimed += h->size;
+		if (back == 0) {
+			t->top = t->chunk->start;
+			t->last = NULL;
+			if (t->chunk->prev == NULL)
+				return;
+			pop_chunk(t);
+			h = t->last;
+			if (h == NULL || !(h->link & F_FREED))
+				return;
+			t->clean = bump__max_ptr(t->clean, t->top);
+			continue;
+		}
+		h = header_below(h);
+		t->top = (char *)(h + 1) + h->size;
+		t->last = h;
+		if (!(h->link & F_FREED))
+			return;
+	}
+}
