@@ -44,6 +44,7 @@ fast_malloc(size_t n)
 			h->size = (uint32_t)(b - 8);
 			h->link = t->last != NULL ?
 			    (uint32_t)(top - (char *)t->last) : 0;
+			BUMP_ASSERT((h->link & ~LINK_MASK) == 0);
 			t->last = h;
 			t->top = top + b;
 			t->chunk->live++;

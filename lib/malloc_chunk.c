@@ -138,6 +138,7 @@ give_chunk(struct thread *t, struct chunk *c)
 {
 	size_t in_use, cached;
 
+	BUMP_ASSERT(c->live == 0);
 	if (t->spare == NULL && !t->orphaned) {
 		t->spare = c;
 		return;
@@ -169,6 +170,7 @@ bump__release_chunk(struct thread *t, struct chunk *c)
 	struct hdr *h = c->last;
 
 	while (h != NULL) {
+		BUMP_ASSERT(block_in_chunk(t, c, h) && (h->link & F_FREED));
 		if (h->link & F_LISTED)
 			list_unlink(t, h);
 		t->counts.bytes_reclaimed += h->size;
@@ -216,6 +218,8 @@ bump__roll_back(struct thread *t, struct hdr *h)
 	for (;;) {
 		uint32_t back = h->link & LINK_MASK;
 
+		BUMP_ASSERT(h == t->last && block_in_chunk(t, t->chunk, h));
+		BUMP_ASSERT(back <= (uintptr_t)((char *)h - t->chunk->start));
 		if (h->link & F_LISTED)
 			list_unlink(t, h);
 		t->counts.bytes_reclaimed += h->size;

@@ -119,6 +119,13 @@ struct hdr {
 /* Headers sit at 8 mod 16: distances between them are multiples of 16,
  * which leaves the low four bits of link to the flags. */
 #define LINK_MASK (~(uint32_t)15)
+_Static_assert(((F_FREED | F_LISTED) & LINK_MASK) == 0,
+    "the flags and the distance in link do not overlap");
+_Static_assert(MALLOC_CHUNK_SHIFT_MAX < 32,
+    "a distance between headers of one chunk fits link");
+_Static_assert(LARGE_THRESHOLD <= UINT32_MAX &&
+    ((size_t)1 << MALLOC_CHUNK_SHIFT_MAX) / 4 <= UINT32_MAX,
+    "the largest small block's size fits a header's size field");
 
 /* A block on a recycle list keeps the links in its first 16 bytes.  The
  * head's prev is never read (a pop does not write the next block); every
@@ -262,7 +269,34 @@ chunk_end(const struct thread *t)
 	return (char *)t->chunk + bump__settings.chunk_size;
 }
 
+/* Where t may hand out no more in c: its top, saved unless c is current. */
+static inline const char *
+chunk_top(const struct thread *t, const struct chunk *c)
+{
+	return c == t->chunk ? t->top : c->top;
+}
+
+/* Debug builds: h is a block of t's chunk c, between its start and top. */
+static inline int
+block_in_chunk(const struct thread *t, const struct chunk *c,
+    const struct hdr *h)
+{
+	return ((uintptr_t)h & 15) == 8 && (const char *)h >= c->start &&
+	    (const char *)(h + 1) + h->size <= chunk_top(t, c);
+}
+
 /* ---- Recycle lists ------------------------------------------------------ */
+
+/* Debug builds: n, a node of a recycle list, is a freed block's and the
+ * next node (a block of the chunks too) links back to it. */
+static inline int
+node_well_formed(const struct node *n)
+{
+	const struct hdr *h = header_of(n);
+
+	return (h->link & (F_FREED | F_LISTED)) == (F_FREED | F_LISTED) &&
+	    (n->next == NULL || (in_region(n->next) && n->next->prev == n));
+}
 
 static inline void
 list_push(struct thread *t, struct hdr *h)
@@ -275,6 +309,7 @@ list_push(struct thread *t, struct hdr *h)
 		n->next->prev = n;
 	*head = n;
 	h->link |= F_LISTED;
+	BUMP_ASSERT(node_well_formed(n));
 }
 
 /* The head of a recycle list, taken off it. */
@@ -283,6 +318,7 @@ list_pop(struct thread *t, struct node *n, unsigned c)
 {
 	struct hdr *h = (struct hdr *)(void *)n - 1;
 
+	BUMP_ASSERT(node_well_formed(n) && size_class_floor(h->size + 8) == c);
 	t->lists[c] = n->next;	/* the new head's prev is not read */
 	h->link &= ~(F_FREED | F_LISTED);
 }
@@ -293,6 +329,8 @@ list_unlink(struct thread *t, struct hdr *h)
 	struct node *n = (struct node *)(void *)(h + 1);
 	struct node **head = &t->lists[size_class_floor(h->size + 8)];
 
+	BUMP_ASSERT(node_well_formed(n) &&
+	    (*head == n || (in_region(n->prev) && n->prev->next == n)));
 	if (*head == n) {
 		*head = n->next;
 	} else {
@@ -394,6 +432,7 @@ free_local(struct thread *t, struct chunk *c, struct hdr *h)
 
 	if (policy == FREE_NONE)
 		return;
+	BUMP_ASSERT(c->live > 0 && block_in_chunk(t, c, h));
 	c->live--;
 	if (h == t->last) {
 		/* The common case inline: the block below is still live. */

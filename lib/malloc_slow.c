@@ -59,6 +59,7 @@ block_at_top(struct thread *t, size_t n, size_t b, size_t align, int zero)
 	}
 	h->size = (uint32_t)(b - 8);
 	h->link = t->last != NULL ? (uint32_t)((char *)h - (char *)t->last) : 0;
+	BUMP_ASSERT((h->link & ~LINK_MASK) == 0);
 	t->last = h;
 	t->top = (char *)h + b;
 	t->chunk->live++;
