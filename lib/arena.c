@@ -788,7 +788,6 @@ size_t
 bump_purge(void)
 {
 	bump__chunks_flush_thread();
-	bump__chunks_flush_thread();
 	return bump__chunks_purge(pool());
 }
 
