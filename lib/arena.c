@@ -64,6 +64,7 @@ alloc_in_new_block(bump_t *b, size_t size, size_t align)
 		return NULL;
 	/* A chunk always holds it; a reservation may not, or fail to commit. */
 	start = bump__start_above(b, b->top, size, align);
+	BUMP_ASSERT(start != NULL || !bump__is_chunk(bump__current_kind(b)));
 	if (start != NULL)
 		p = hand_out(b, start, size);
 	if (p == NULL) {

@@ -33,6 +33,8 @@
 /* In b->flags only: ASan or Valgrind watches, every block passes the hooks. */
 #define BUMP__WATCHED (1u << 30)
 #define BUMP__PRIVATE_FLAGS BUMP__WATCHED
+_Static_assert((BUMP__PRIVATE_FLAGS & BUMP_ALL_FLAGS) == 0,
+    "the private flags are apart from the public ones");
 
 /*
  * An arena hands out memory from a chain of blocks, each a chunk of the
@@ -123,8 +125,19 @@ struct bump {
 	int crowded;		/* a second thread has allocated */
 };
 
+/* What <bump_alloc.h> promises: the inline bump_malloc() reads a prefix. */
+_Static_assert(BUMP_FAST_ABI == 1, "the layout below is BUMP_FAST_ABI 1");
+_Static_assert(offsetof(struct bump, fast) == 0 &&
+    offsetof(struct bump, top) == offsetof(struct bump_fast_, top) &&
+    offsetof(struct bump, last) == offsetof(struct bump_fast_, last) &&
+    offsetof(struct bump, fast_end) == offsetof(struct bump_fast_, fast_end),
+    "the public fast prefix sits at the start, field for field");
+_Static_assert(offsetof(struct bump, cap) == BUMP_CACHE_LINE,
+    "allocating reads and writes one line of the bookkeeping");
 _Static_assert(offsetof(struct bump, block[1]) <= 3 * BUMP_CACHE_LINE,
     "an arena of one block touches three lines of its bookkeeping");
+_Static_assert(sizeof(struct bump) % BUMP_MAX_ALIGN == 0,
+    "bump_create_in: an aligned buffer's blocks start right after this");
 
 /* ---- Small helpers, inline for every file -------------------------------- */
 
@@ -292,6 +305,21 @@ int bump__chain_extend(bump_t *b, size_t size, size_t align,
 void bump__chain_undo(bump_t *b, const struct bump_chain_step *step);
 /* The allocation after the step succeeded: an empty block before goes. */
 void bump__chain_step_done(bump_t *b, const struct bump_chain_step *step);
+
+/*
+ * arena_chain.c, debug builds: abort unless the chain agrees with the
+ * counters.  Only where no other thread allocates (a shared arena's top
+ * moves under it).
+ */
+#ifdef BUMP_DEBUG
+void bump__check_chain(const bump_t *b);
+#else
+static inline void
+bump__check_chain(const bump_t *b)
+{
+	(void)b;
+}
+#endif
 
 /* arena_shared.c: allocate from a BUMP_THREADSAFE arena. */
 void *bump__shared_alloc(bump_t *b, size_t size, size_t align);

@@ -63,6 +63,7 @@ bump__chain_push(bump_t *b, char *start, unsigned kind, size_t offset,
 {
 	unsigned i = b->nblocks;
 
+	BUMP_ASSERT(i < BUMP__MAX_BLOCKS);
 	b->block[i].start = start;
 	b->block_kind[i] = (unsigned char)kind;
 	b->block[i].offset = offset;
@@ -189,6 +190,7 @@ bump__chain_undo(bump_t *b, const struct bump_chain_step *step)
 		b->dirty_end = NULL;
 		b->fast_end = NULL;
 	}
+	bump__check_chain(b);
 }
 
 void
@@ -197,10 +199,80 @@ bump__chain_step_done(bump_t *b, const struct bump_chain_step *step)
 	unsigned n = step->nblocks;
 
 	/* An empty block before the new one holds nothing: give it back. */
-	if (n > 0 && step->top == b->block[n - 1].start &&
-	    bump__is_chunk(b->block_kind[n - 1])) {
+	if (n > 0 && step->top == b->block[n - 1].start) {
+		BUMP_ASSERT(bump__is_chunk(b->block_kind[n - 1]) &&
+		    b->block[n - 1].offset == b->block[n].offset);
 		bump__chain_drop(b, n - 1);
 		bump__block_move(b, n - 1, n);
 		b->nblocks = n;
 	}
+	bump__check_chain(b);
 }
+
+/* ---- The chain's invariants (debug builds) ------------------------------ */
+
+#ifdef BUMP_DEBUG
+/* Blocks older than the current one are chunks the arena moved on from. */
+static void
+check_older_blocks(const bump_t *b)
+{
+	for (unsigned i = 0; i + 1 < b->nblocks; i++) {
+		size_t span = bump__block_span(b, i);
+
+		BUMP_ASSERT(bump__is_chunk(b->block_kind[i]));
+		BUMP_ASSERT(bump__align_down((uintptr_t)b->block[i].start,
+		    span) == (uintptr_t)b->block[i].start);
+		BUMP_ASSERT(b->block[i].offset < b->block[i + 1].offset);
+		BUMP_ASSERT(b->block[i + 1].offset - b->block[i].offset <= span);
+	}
+}
+
+/* The current block: its kind, and where its pointers stand. */
+static void
+check_current_block(const bump_t *b, char *top)
+{
+	unsigned i = b->nblocks - 1, kind = b->block_kind[i];
+	size_t span = bump__block_span(b, i);
+
+	BUMP_ASSERT(b->base == b->block[i].start);
+	BUMP_ASSERT(b->limit == b->base +
+	    bump__min_size(b->cap - b->block[i].offset, span));
+	BUMP_ASSERT(b->base <= top && top <= b->commit_end &&
+	    b->commit_end <= b->limit);
+	BUMP_ASSERT(b->block[i].offset + (size_t)(top - b->base) <= b->cap);
+	BUMP_ASSERT(b->dirty_end >= b->base && b->dirty_end <= b->base + span);
+	BUMP_ASSERT(b->last == NULL || (b->last >= b->base && b->last < top));
+	BUMP_ASSERT(b->fast_end == bump__fast_end_for(b));
+	if (bump__is_chunk(kind))
+		BUMP_ASSERT(b->commit_end == b->limit);
+	else if (kind == BLOCK_BUFFER)
+		BUMP_ASSERT(i == 0 && b->base == (char *)(b + 1) &&
+		    b->commit_end == b->limit);
+	else
+		BUMP_ASSERT(kind == BLOCK_RESERVATION &&
+		    b->base == b->region.base);
+}
+
+void
+bump__check_chain(const bump_t *b)
+{
+	const struct bump_region *r = &b->region;
+	char *top = bump_atomic_load(&b->top, RELAXED);
+
+	BUMP_ASSERT(bump__live(b) && b->nblocks <= BUMP__MAX_BLOCKS);
+	BUMP_ASSERT((b->flags & ~(unsigned)(BUMP_ALL_FLAGS |
+	    BUMP__PRIVATE_FLAGS)) == 0);
+	BUMP_ASSERT(b->peak <= b->cap);
+	BUMP_ASSERT(r->base == NULL || ((size_t)(r->end - r->base) == b->cap &&
+	    r->committed >= r->base && r->committed <= r->end &&
+	    r->mapping < r->base));
+	if (b->nblocks == 0) {
+		BUMP_ASSERT(top == NULL && b->base == NULL && b->limit == NULL &&
+		    b->fast_end == NULL);
+		return;
+	}
+	BUMP_ASSERT(b->block[0].offset == 0);
+	check_older_blocks(b);
+	check_current_block(b, top);
+}
+#endif

@@ -62,6 +62,7 @@ bump_create(size_t reserve, unsigned flags)
 		}
 		bump__chain_push(b, b->region.base, BLOCK_RESERVATION, 0, 1);
 	}
+	bump__check_chain(b);
 	return b;
 }
 
@@ -87,6 +88,7 @@ bump_create_in(void *buf, size_t size, unsigned flags)
 			((volatile char *)(b + 1))[off] =
 			    ((volatile char *)(b + 1))[off];
 	bump__chain_push(b, (char *)(b + 1), BLOCK_BUFFER, 0, 0);
+	bump__check_chain(b);
 	return b;
 }
 

@@ -219,6 +219,7 @@ bump__region_commit(bump_t *b, char *end)
 	    b->region.commit_step);
 	char *to = want < (size_t)(b->limit - b->base) ? b->base + want : b->limit;
 
+	BUMP_ASSERT(bump__current_kind(b) == BLOCK_RESERVATION);
 	if (end <= from)
 		return 0;
 	/*

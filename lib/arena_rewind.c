@@ -42,6 +42,7 @@ lower_to_offset(bump_t *b, size_t offset)
 	if (i + 1 < b->nblocks)
 		bump__chain_back_to(b, i, bump__block_end(b, i));
 	bump__lower_top(b, b->base + (offset - b->block[i].offset));
+	bump__check_chain(b);
 }
 
 bump_mark_t
@@ -85,6 +86,7 @@ bump_reset(bump_t *b)
 	bump__chain_enter(b, 0, top, 0);
 	b->dirty_end = dirty;	/* the same block: what it knew still holds */
 	bump__lower_top(b, b->base);
+	bump__check_chain(b);
 }
 
 /* The current chunk stays the arena's: drop its free pages' contents. */
@@ -125,5 +127,6 @@ bump_trim(bump_t *b)
 		rc = purge_chunk_above(b, keep);
 	else	/* the own reservation; nothing to do for the caller's buffer */
 		rc = bump__region_trim(b, keep);
+	bump__check_chain(b);
 	return rc;
 }
