@@ -26,7 +26,7 @@ bump__natural_align(size_t n)
 }
 
 /* [start, start+size) of the current block is handed out; NULL if it cannot be committed. */
-static void *
+static inline void *
 hand_out(bump_t *b, char *start, size_t size)
 {
 	if (start + size > b->commit_end && bump__region_commit(b, start + size) != 0)
