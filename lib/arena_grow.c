@@ -52,7 +52,7 @@ invalid(const bump_grow_t *g)
 
 /* Forget the object; the arena and what was learnt about it stay. */
 static void
-empty(bump_grow_t *g)
+forget_object(bump_grow_t *g)
 {
 	g->data = NULL;
 	g->len = g->cap = 0;
@@ -66,7 +66,7 @@ bump_grow_init(bump_grow_t *g, bump_t *b)
 		return;
 	g->arena = b;
 	g->state_ = 0;
-	empty(g);
+	forget_object(g);
 }
 
 /*
@@ -126,7 +126,7 @@ grow_to(bump_grow_t *g, size_t cap)
 
 /* Room for n more bytes and the NUL after them; 0, or -1 and errno. */
 static int
-reserve(bump_grow_t *g, size_t n)
+make_room(bump_grow_t *g, size_t n)
 {
 	int saved_errno = errno;
 	size_t need, want, floor, room;
@@ -176,7 +176,7 @@ bump_grow_append(bump_grow_t *g, const void *p, size_t n)
 		errno = EINVAL;
 		return -1;
 	}
-	if (reserve(g, n) != 0)
+	if (make_room(g, n) != 0)
 		return -1;
 	if (n != 0)
 		memcpy(g->data + g->len, p, n);
@@ -207,7 +207,7 @@ bump_grow_vprintf(bump_grow_t *g, const char *fmt, va_list ap)
 		errno = EINVAL;
 		return -1;
 	}
-	if (reserve(g, 0) != 0)
+	if (make_room(g, 0) != 0)
 		return -1;
 	/* Straight into the room left; only output that does not fit runs twice. */
 	va_copy(again, ap);
@@ -219,7 +219,7 @@ bump_grow_vprintf(bump_grow_t *g, const char *fmt, va_list ap)
 	}
 	if ((size_t)n >= g->cap - g->len) {
 		g->data[g->len] = '\0';
-		if (reserve(g, (size_t)n) != 0) {
+		if (make_room(g, (size_t)n) != 0) {
 			va_end(again);
 			return -1;
 		}
@@ -248,7 +248,7 @@ bump_grow_finish(bump_grow_t *g, size_t *len)
 	int saved_errno = errno;
 	char *p, *shrunk;
 
-	if (invalid(g) || reserve(g, 0) != 0)
+	if (invalid(g) || make_room(g, 0) != 0)
 		return NULL;
 	p = g->data;
 	/* Give the slack back while the object is the newest block. */
@@ -257,7 +257,7 @@ bump_grow_finish(bump_grow_t *g, size_t *len)
 		p = shrunk;
 	if (len != NULL)
 		*len = g->len;
-	empty(g);
+	forget_object(g);
 	errno = saved_errno;
 	return p;
 }
@@ -277,5 +277,5 @@ bump_grow_abandon(bump_grow_t *g)
 
 		bump_rewind(g->arena, start);
 	}
-	empty(g);
+	forget_object(g);
 }

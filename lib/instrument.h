@@ -3,8 +3,8 @@
  *
  * An arena hands out memory the tools cannot see being allocated, so by
  * default a read after bump_reset() reads stale data silently.  These hooks
- * keep the tools' view exact: in the committed part of the region, the
- * blocks handed out are addressable and everything else (free space,
+ * keep the tools' view exact: in the committed part of each block of an
+ * arena, what was handed out is addressable and everything else (free space,
  * alignment padding, red zones, memory given back by bump_free, bump_reset
  * and bump_rewind) is not.  Memory that is only reserved faults anyway.
  *
@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "bits.h"
 #include "os.h"
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -53,11 +54,15 @@
  * cost 62 GiB of RAM.  Free memory beyond the limit goes unchecked.
  */
 #define BUMP_POISON_MAX ((size_t)256 << 20)
+/* ASan's shadow: one byte says which of 8 bytes (a granule) are addressable. */
+#define BUMP_ASAN_GRANULE 8
+/* Unpoisoning a range this big drops its shadow pages instead. */
+#define BUMP_UNPOISON_BY_PAGES ((size_t)64 << 20)
 
 static inline void
 bump__asan_poison(char *p, size_t n)
 {
-	ASAN_POISON_MEMORY_REGION(p, n < BUMP_POISON_MAX ? n : BUMP_POISON_MAX);
+	ASAN_POISON_MEMORY_REGION(p, bump__min_size(n, BUMP_POISON_MAX));
 	(void)p;
 	(void)n;
 }
@@ -72,17 +77,18 @@ static inline void
 bump__asan_unpoison(char *p, size_t n)
 {
 #if defined(BUMP_ASAN)
-	const uintptr_t page = 4096;	/* a multiple of it works as well */
+	const size_t page = 4096;	/* a multiple of it works as well */
 	size_t scale, offset;
 	uintptr_t first, last;
 	char *from, *to;
 
-	if (n >= ((size_t)64 << 20)) {
+	if (n >= BUMP_UNPOISON_BY_PAGES) {
 		__asan_get_shadow_mapping(&scale, &offset);
 		/* Whole granules only: round p up before taking its shadow. */
-		first = (((((uintptr_t)p + ((uintptr_t)1 << scale) - 1) >> scale) +
-		    offset) + page - 1) & ~(page - 1);
-		last = ((((uintptr_t)p + n) >> scale) + offset) & ~(page - 1);
+		first = bump__align_up((bump__align_up((uintptr_t)p,
+		    (size_t)1 << scale) >> scale) + offset, page);
+		last = bump__align_down((((uintptr_t)p + n) >> scale) + offset,
+		    page);
 		from = (char *)((first - offset) << scale);
 		to = (char *)((last - offset) << scale);
 		if (first < last && bump__os_purge((void *)first,
@@ -166,11 +172,11 @@ bump__instr_redzone(void)
 	return *s == '\0' ? n : 0;
 }
 
-/* A new arena: [base, commit_end) is committed, nothing is handed out. */
 /*
- * Memcheck sees each block of an arena (chunk, reservation, buffer) as a
- * pool of its own, named by the block's start: trimming a pool then never
- * touches the blocks of other chunks.
+ * A new block became current: [base, commit_end) is committed and none of
+ * it is handed out.  Memcheck sees each block of an arena (chunk,
+ * reservation, buffer) as a pool of its own, named by the block's start:
+ * trimming a pool then never touches the blocks of other chunks.
  */
 static inline void
 bump__on_create(bump_t *b)
@@ -206,8 +212,8 @@ bump__on_commit(bump_t *b, char *from, char *end, char *to)
 static inline void
 bump__on_alloc(bump_t *b, char *gap, char *p, size_t n)
 {
-	uintptr_t from = (uintptr_t)p & ~(uintptr_t)7;
-	uintptr_t to = ((uintptr_t)p + n + 7) & ~(uintptr_t)7;
+	uintptr_t from = bump__align_down((uintptr_t)p, BUMP_ASAN_GRANULE);
+	uintptr_t to = bump__align_up((uintptr_t)p + n, BUMP_ASAN_GRANULE);
 
 	if (b->flags & BUMP_THREADSAFE) {
 		/*
@@ -332,7 +338,7 @@ bump__readable_prefix(const char *p, size_t n)
 	size_t i = 0;
 	const char *bad;
 
-	for (; i < n && ((uintptr_t)(p + i) & 7) != 0; i++)
+	for (; i < n && ((uintptr_t)(p + i) & (BUMP_ASAN_GRANULE - 1)) != 0; i++)
 		if (__asan_address_is_poisoned(p + i))
 			return i;
 	if (i < n && (bad = __asan_region_is_poisoned((void *)(uintptr_t)(p + i),
@@ -340,20 +346,20 @@ bump__readable_prefix(const char *p, size_t n)
 		n = (size_t)(bad - p);
 #elif defined(BUMP_VALGRIND)
 	/* Memcheck has no such query without an error: probe with GET_VBITS. */
-	enum { CHUNK = 256 };
-	unsigned char vbits[CHUNK];
+	enum { PROBE_BYTES = 256 };
+	unsigned char vbits[PROBE_BYTES];
 	size_t ok = 0, lo, hi;
 
 	if (!RUNNING_ON_VALGRIND)
 		return n;
 	while (ok < n) {
-		size_t len = n - ok < CHUNK ? n - ok : CHUNK;
+		size_t len = bump__min_size(n - ok, PROBE_BYTES);
 
 		if (VALGRIND_GET_VBITS(p + ok, vbits, len) != 3) {
 			ok += len;
 			continue;
 		}
-		/* Some byte of this chunk is not addressable: bisect. */
+		/* Some byte of these is not addressable: bisect. */
 		for (lo = 0, hi = len; lo + 1 < hi;) {
 			size_t mid = lo + (hi - lo) / 2;
 
