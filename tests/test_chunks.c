@@ -185,7 +185,7 @@ END_TEST
 
 START_TEST(test_fixed_pool_exhaustion_and_owns)
 {
-	int fresh, local;
+	int fresh, local = 0;	/* an address outside every pool */
 	char *a, *b, *c, *d;
 	size_t in_use, cached;
 
