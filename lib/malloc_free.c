@@ -132,7 +132,7 @@ bump__free_remote(struct thread *t, struct chunk *c, struct hdr *h)
 	}
 	if (bump__g.config.free_policy == FREE_NONE)
 		return;
-	if (LOAD(&owner->orphaned) && bump__try_lock(&bump__orphans_lock)) {
+	if (LOAD(&owner->orphaned) && bump__trylock(&bump__orphans_lock)) {
 		int still = owner->orphaned;
 
 		if (still) {

@@ -315,9 +315,7 @@ void bump__count_free(struct thread *t, size_t bytes, size_t reclaimed,
     int remote);
 void bump__pop_chunk(struct thread *t);
 void bump__shed(struct thread *t);
-int bump__try_lock(int *lock);
-void bump__unlock(int *lock);
-extern int bump__orphans_lock;
+extern bump_lock_t bump__orphans_lock;
 
 /* malloc_free.c */
 void bump__roll_back(struct thread *t, struct hdr *h);

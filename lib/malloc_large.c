@@ -38,7 +38,7 @@ static struct large_slot *table;
 static size_t max_probe, live, peak;
 static struct cached cache[CACHE_SLOTS];
 static size_t cached_bytes;
-static int cache_lock;
+static bump_lock_t cache_lock;
 
 int
 bump__large_init(void)
@@ -125,7 +125,7 @@ cache_take(size_t len)
 	struct cached *best = NULL;
 	char *p;
 
-	if (LOAD(&cached_bytes) < len || !bump__try_lock(&cache_lock))
+	if (LOAD(&cached_bytes) < len || !bump__trylock(&cache_lock))
 		return NULL;
 	for (int i = 0; i < CACHE_SLOTS; i++)
 		if (cache[i].p != NULL && cache[i].len >= len &&
@@ -162,7 +162,7 @@ cache_put(char *p, size_t len)
 	unsigned long long now;
 	struct cached *slot = NULL;
 
-	if (len > CACHE_BYTES / 2 || !bump__try_lock(&cache_lock)) {
+	if (len > CACHE_BYTES / 2 || !bump__trylock(&cache_lock)) {
 		bump__os_release(p, len);
 		return;
 	}
@@ -195,7 +195,7 @@ bump__large_lock(int take)
 	if (!take)
 		bump__unlock(&cache_lock);
 	else
-		while (!bump__try_lock(&cache_lock))
+		while (!bump__trylock(&cache_lock))
 			bump__os_yield();
 }
 
@@ -206,7 +206,7 @@ bump__large_trim(int all)
 	unsigned long long now;
 	size_t given = 0;
 
-	if (LOAD(&cached_bytes) == 0 || !bump__try_lock(&cache_lock))
+	if (LOAD(&cached_bytes) == 0 || !bump__trylock(&cache_lock))
 		return 0;
 	now = bump__os_now_ms();
 	for (int i = 0; i < CACHE_SLOTS; i++)

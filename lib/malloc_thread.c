@@ -32,25 +32,13 @@ static struct bump_counts stateless;	/* threads without a state */
 
 static struct thread *all_threads;
 static struct thread *orphans;
-int bump__orphans_lock;
+bump_lock_t bump__orphans_lock;
 static int exit_key = -1;
 static char *states;		/* MAX_THREAD_STATES thread states */
 static size_t states_made;
 
 /* A program linked with the library may choose its own default reserve. */
 extern const size_t bump_alloc_global_size __attribute__((weak));
-
-int
-bump__try_lock(int *lock)
-{
-	return __atomic_exchange_n(lock, 1, __ATOMIC_ACQUIRE) == 0;
-}
-
-void
-bump__unlock(int *lock)
-{
-	__atomic_store_n(lock, 0, __ATOMIC_RELEASE);
-}
 
 /* ---- Start-up ---------------------------------------------------------- */
 
@@ -65,7 +53,7 @@ static void thread_exit(void *state);
 static void
 before_fork(void)
 {
-	while (!bump__try_lock(&bump__orphans_lock))
+	while (!bump__trylock(&bump__orphans_lock))
 		bump__os_yield();
 	bump__large_lock(1);
 }
@@ -305,7 +293,7 @@ thread_exit(void *state)
 	/* Later frees in this thread come back to t as an orphan's. */
 	bump__self = NULL;
 	for (int tries = 0; tries < 100; tries++) {
-		if (bump__try_lock(&bump__orphans_lock)) {
+		if (bump__trylock(&bump__orphans_lock)) {
 			t->orphaned = 1;
 			bump__drain_remote(t);
 			bump__shed(t);
@@ -331,7 +319,7 @@ adopt_orphan(void)
 {
 	struct thread *t;
 
-	if (LOAD(&orphans) == NULL || !bump__try_lock(&bump__orphans_lock))
+	if (LOAD(&orphans) == NULL || !bump__trylock(&bump__orphans_lock))
 		return NULL;
 	t = orphans;
 	if (t != NULL) {
