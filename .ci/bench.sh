@@ -3,13 +3,14 @@
 # Timings on a CI machine prove nothing; that every row runs does.
 # Builds out of tree in $1 (default /tmp/ci-bench), like a user's VPATH build.
 set -euo pipefail
+# shellcheck source=.ci/lib.sh
+. "$(dirname "$0")/lib.sh"
 cd "$(dirname "$0")/.."
 src=$PWD
 build=${1:-/tmp/ci-bench}
 
-export DEBIAN_FRONTEND=noninteractive
-apt-get install -y -qq g++ libapr1-dev libtalloc-dev libmimalloc-dev \
-	libjemalloc2 libmimalloc2.0 libtcmalloc-minimal4 sqlite3 gnuplot-nox >/dev/null
+install_packages g++ libapr1-dev libtalloc-dev libmimalloc-dev \
+	libjemalloc2 libmimalloc2.0 libtcmalloc-minimal4 sqlite3 gnuplot-nox
 
 test -f configure || autoreconf -fi
 rm -rf "$build" && mkdir -p "$build" && cd "$build"

@@ -16,14 +16,15 @@
 # `make uninstall` before this job; here it is checked.
 # Usage: .ci/debian.sh [BUILD_DIR]   (default /tmp/ci-debian)
 set -euo pipefail
+ci_job=debian
+# shellcheck source=.ci/lib.sh
+. "$(dirname "$0")/lib.sh"
 src=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-/tmp/ci-debian}
-step() { printf '\n=== debian: %s\n' "$*"; }
 
 step "packages: debhelper, lintian, cmake"
-export DEBIAN_FRONTEND=noninteractive
-apt-get -o DPkg::Lock::Timeout=600 install -y -qq build-essential debhelper \
-	lintian pkg-config check cmake python3 man-db git >/dev/null
+install_packages build-essential debhelper lintian pkg-config check cmake \
+	python3 man-db git
 multiarch=$(dpkg-architecture -qDEB_HOST_MULTIARCH)
 version=$(dpkg-parsechangelog -l "$src/debian/changelog" -S Version)
 
@@ -49,7 +50,7 @@ if find /usr/local \( -name '*bump_alloc*' -o -name bump-run \) ! -type d | grep
 	echo "these would shadow the packages: make uninstall first"
 	exit 1
 fi
-apt-get -o DPkg::Lock::Timeout=600 install -y -qq ./*.deb >/dev/null
+install_packages ./*.deb
 dpkg -l 'libbump-alloc*' | grep '^ii'
 
 step "the installed packages work"
@@ -66,6 +67,6 @@ grep -q '^bump_alloc: pid ' stats.txt
 bump-run --help | head -n 1
 
 step "purge"
-apt-get purge -y -qq libbump-alloc0 libbump-alloc-malloc0 libbump-alloc-dev >/dev/null
+apt_get purge -y libbump-alloc0 libbump-alloc-malloc0 libbump-alloc-dev >/dev/null
 if dpkg -l 'libbump-alloc*' 2>/dev/null | grep '^ii'; then exit 1; fi
 step "all green"

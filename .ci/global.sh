@@ -4,18 +4,21 @@
 # every program required, and check the installed bump-run and pkg-config.
 # Runs after .ci/run's quick start, in the same tree.  Budget: 10 minutes.
 set -euo pipefail
+ci_job=global
+# shellcheck source=.ci/lib.sh
+. "$(dirname "$0")/lib.sh"
 cd "$(dirname "$0")/.."
 
-export DEBIAN_FRONTEND=noninteractive
-apt-get install -y -qq python3 perl sqlite3 git xz-utils g++ >/dev/null
+step "packages: the programs run under LD_PRELOAD"
+install_packages python3 perl sqlite3 git xz-utils g++
 
 make -j2
 BUMP_REQUIRE_PROGRAMS=1 make check \
 	TESTS='tests/test_malloc tests/stress_malloc tests/check_symbols.sh tests/check_programs.sh' \
-	||
-	{ cat tests/test_malloc.log tests/stress_malloc.log tests/check_programs.sh.log 2>/dev/null | tail -60; exit 1; }
+	|| { show_logs .; exit 1; }
 cat tests/check_programs.sh.log
 
+step "the installed bump-run, pkg-config variables, header and library"
 # The installed command and the pkg-config variables: the versioned soname.
 preload=$(pkg-config --variable=preload bump_alloc_malloc)
 test "$preload" = "$(pkg-config --variable=preload bump_alloc)"

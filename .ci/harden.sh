@@ -8,19 +8,19 @@
 #     60) in all, under three settings (not under ASan: it replaces malloc)
 # Budget: about 15 minutes on 2 cores.
 set -euo pipefail
+ci_job=harden
+# shellcheck source=.ci/lib.sh
+. "$(dirname "$0")/lib.sh"
 cd "$(dirname "$0")/.."
 src=$PWD
 jobs=-j2
 fuzz_time=${FUZZ_TIME:-60}
 stress_time=${STRESS_TIME:-60}
-step() { printf '\n=== harden: %s\n' "$*"; }
-show_logs() { tail -n 60 "$1"/tests/*.log 2>/dev/null || true; }
 
 step "packages"
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-apt-get install -y -qq clang libclang-rt-14-dev llvm valgrind check \
-	pkg-config autoconf automake libtool make >/dev/null
+apt_get update
+install_packages clang libclang-rt-14-dev llvm valgrind check \
+	pkg-config autoconf automake libtool make
 test -f configure || autoreconf -fi
 
 sanitize="-g -O1 -fno-omit-frame-pointer"

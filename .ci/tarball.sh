@@ -7,9 +7,11 @@
 # already ran make check on the same tarball.
 # Usage: .ci/tarball.sh TARBALL [BUILD_DIR]   (default /tmp/ci-tarball)
 set -euo pipefail
+ci_job=tarball
+# shellcheck source=.ci/lib.sh
+. "$(dirname "$0")/lib.sh"
 tarball=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 build=${2:-/tmp/ci-tarball}
-step() { printf '\n=== tarball: %s\n' "$*"; }
 
 step "unpack $(basename "$tarball") in $build"
 rm -rf "$build" && mkdir -p "$build/no-autotools"

@@ -6,14 +6,14 @@
 # first from Debian's own source package into the build dir.
 # Usage: .ci/windows.sh [BUILD_DIR]   (default /tmp/ci-windows)
 set -euo pipefail
+ci_job=windows
+# shellcheck source=.ci/lib.sh
+. "$(dirname "$0")/lib.sh"
 src=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-/tmp/ci-windows}
 host=x86_64-w64-mingw32
 
-step() { printf '\n=== windows: %s\n' "$*"; }
-
 step "packages: mingw-w64, wine, Check's source"
-export DEBIAN_FRONTEND=noninteractive
 if ! grep -Eqrs '^(deb-src |Types:.*deb-src)' /etc/apt/sources.list /etc/apt/sources.list.d/; then
 	. /etc/os-release
 	cat > /etc/apt/sources.list.d/bump-alloc-deb-src.sources <<EOT
@@ -24,15 +24,15 @@ Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 EOT
 fi
-apt-get update -qq
-apt-get install -y -qq gcc-mingw-w64-x86-64 wine wine64 >/dev/null
+apt_get update
+install_packages gcc-mingw-w64-x86-64 wine wine64
 rm -rf "$build"
 mkdir -p "$build/check"
 
 step "Check for $host (static, into $build/check/prefix)"
 (
 	cd "$build/check"
-	apt-get source -qq --download-only check 2>&1 | grep -v unsandboxed || true
+	apt_get source --download-only check 2>&1 | grep -v unsandboxed || true
 	tar xzf check_*.orig.tar.gz
 	mkdir obj && cd obj
 	# mingw's C99 stdio, as bump_alloc uses: %zu and %jd in messages work.
@@ -71,7 +71,7 @@ make install DESTDIR="$build/dest"
 (cd "$build/dest" && find . -type f -o -type l | sort)
 
 step "make check under wine"
-make -j2 check || { cat tests/*.log | tail -100; exit 1; }
+make -j2 check || { show_logs .; exit 1; }
 grep '^[0-9]*%: Checks' tests/*.log
 grep -h 'committed' tests/test_create.log || true
 

@@ -19,6 +19,8 @@
 #include <errno.h>
 #include <stdint.h>
 
+#include "atomic.h"
+#include "bits.h"
 #include "chunks.h"
 #include "os.h"
 
@@ -36,30 +38,82 @@ _Static_assert(BUMP_CHUNK_SPAN % ((size_t)1 << BUMP_CHUNK_MAX_SHIFT) == 0,
 
 #define MAX_CHUNK ((size_t)1 << BUMP_CHUNK_MAX_SHIFT)
 
-/* ---- locks ------------------------------------------------------------ */
+/* ---- debug builds: the lists and the spans checked -------------------- */
 
+#ifdef BUMP_DEBUG
+/*
+ * Under c's lock: the first `limit` chunks on the list are of the class's
+ * size and aligned to it; when the list ends within them, its length and
+ * written chunks are the class's counts.  Every change walks a short way
+ * (a walk of 100,000 chunks at each would make the tests crawl); taking
+ * the whole list walks all of it.
+ */
 static void
-spin_lock(int *lock)
+check_class(const struct bump_chunk_class_ *c, unsigned shift, size_t limit)
 {
-	unsigned spins = 0;
+	size_t n = 0, dirty = 0, size = (size_t)1 << shift;
+	const struct bump_free_chunk_ *f;
 
-	while (__atomic_exchange_n(lock, 1, __ATOMIC_ACQUIRE)) {
-		while (__atomic_load_n(lock, __ATOMIC_RELAXED)) {
-#if defined(__x86_64__) || defined(__i386__)
-			__builtin_ia32_pause();
-#endif
-			/* The holder may have been preempted: let it run. */
-			if (++spins % 1024 == 0)
-				bump__os_yield();
-		}
+	BUMP_ASSERT(c->dirty <= c->count);
+	BUMP_ASSERT((c->head == NULL) == (c->count == 0));
+	for (f = c->head; f != NULL && n < limit; f = f->next, n++) {
+		BUMP_ASSERT(((uintptr_t)f & (size - 1)) == 0);
+		BUMP_ASSERT(f->shift == shift);
+		dirty += !f->fresh;
 	}
+	BUMP_ASSERT(f == NULL ? n == c->count : n < c->count);
+	BUMP_ASSERT(f == NULL ? dirty == c->dirty : dirty <= c->dirty);
 }
+#define CHECK_SHORT 64		/* chunks walked at a push or pop */
+#define CHECK_ALL SIZE_MAX
+
+/*
+ * Every span any pool reserved (up to SPANS_KEPT of them: 64 GiB of the
+ * shared pool's), so that a chunk given back can be checked to lie in one
+ * of its pool's.  A slot is claimed with an atomic add and published by
+ * its base, written last: readers skip a slot still being filled.
+ */
+#define SPANS_KEPT 1024
+static struct {
+	const struct bump_chunks *pool;
+	uintptr_t base, end;
+} spans[SPANS_KEPT];
+static unsigned spans_made;
 
 static void
-spin_unlock(int *lock)
+note_span(const struct bump_chunks *pool, const char *base, size_t size)
 {
-	__atomic_store_n(lock, 0, __ATOMIC_RELEASE);
+	unsigned i = bump_atomic_fetch_add(&spans_made, 1, RELAXED);
+
+	if (i >= SPANS_KEPT)
+		return;
+	spans[i].pool = pool;
+	spans[i].end = (uintptr_t)base + size;
+	bump_atomic_store(&spans[i].base, (uintptr_t)base, RELEASE);
 }
+
+/* 1 when [p, p+size) lies in a span of pool, or too many spans to tell. */
+static int
+in_a_span(const struct bump_chunks *pool, const void *p, size_t size)
+{
+	unsigned made = bump_atomic_load(&spans_made, RELAXED);
+	uintptr_t at = (uintptr_t)p;
+
+	if (made > SPANS_KEPT)
+		return 1;
+	for (unsigned i = 0; i < made; i++) {
+		uintptr_t base = bump_atomic_load(&spans[i].base, ACQUIRE);
+
+		if (base != 0 && spans[i].pool == pool && at >= base &&
+		    at < spans[i].end && size <= spans[i].end - at)
+			return 1;
+	}
+	return 0;
+}
+#else
+# define check_class(c, shift, limit) ((void)0)
+# define note_span(pool, base, size) ((void)0)
+#endif
 
 /* ---- fork: every pool's locks are taken around it --------------------- */
 
@@ -68,24 +122,24 @@ static struct bump_chunks *all_pools;
 static void
 lock_all(struct bump_chunks *pool)
 {
-	spin_lock(&pool->carve_lock);
+	bump__lock(&pool->carve_lock);
 	for (unsigned i = 0; i < BUMP_CHUNK_CLASSES; i++)
-		spin_lock(&pool->classes[i].lock);
+		bump__lock(&pool->classes[i].lock);
 }
 
 static void
 unlock_all(struct bump_chunks *pool)
 {
 	for (unsigned i = 0; i < BUMP_CHUNK_CLASSES; i++)
-		spin_unlock(&pool->classes[i].lock);
-	spin_unlock(&pool->carve_lock);
+		bump__unlock(&pool->classes[i].lock);
+	bump__unlock(&pool->carve_lock);
 }
 
 static void
 fork_prepare(void)
 {
-	for (struct bump_chunks *p = __atomic_load_n(&all_pools,
-	    __ATOMIC_ACQUIRE); p != NULL; p = p->next_pool)
+	for (struct bump_chunks *p = bump_atomic_load(&all_pools, ACQUIRE);
+	    p != NULL; p = p->next_pool)
 		lock_all(p);
 }
 
@@ -93,8 +147,8 @@ fork_prepare(void)
 static void
 fork_done(void)
 {
-	for (struct bump_chunks *p = __atomic_load_n(&all_pools,
-	    __ATOMIC_ACQUIRE); p != NULL; p = p->next_pool)
+	for (struct bump_chunks *p = bump_atomic_load(&all_pools, ACQUIRE);
+	    p != NULL; p = p->next_pool)
 		unlock_all(p);
 }
 
@@ -104,23 +158,17 @@ register_pool(struct bump_chunks *pool)
 {
 	static int handlers;
 	int no = 0;
-	struct bump_chunks *head;
 
-	if (__atomic_load_n(&pool->registered, __ATOMIC_ACQUIRE) ||
-	    !__atomic_compare_exchange_n(&pool->registered, &no, 1, 0,
-	    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+	if (bump_atomic_load(&pool->registered, ACQUIRE) ||
+	    !bump_atomic_cas(&pool->registered, &no, 1, ACQ_REL))
 		return;
-	if (!__atomic_exchange_n(&handlers, 1, __ATOMIC_ACQ_REL)) {
+	if (!bump_atomic_exchange(&handlers, 1, ACQ_REL)) {
 		int saved = errno;
 
 		(void)bump__os_atfork(fork_prepare, fork_done, fork_done);
 		errno = saved;
 	}
-	head = __atomic_load_n(&all_pools, __ATOMIC_RELAXED);
-	do
-		pool->next_pool = head;
-	while (!__atomic_compare_exchange_n(&all_pools, &head, pool, 1,
-	    __ATOMIC_RELEASE, __ATOMIC_RELAXED));
+	bump_atomic_push(&all_pools, pool, &pool->next_pool);
 }
 
 /* ---- free lists ------------------------------------------------------- */
@@ -140,49 +188,51 @@ class_of(struct bump_chunks *pool, unsigned shift)
 static void
 set_counts(struct bump_chunk_class_ *c, size_t count, size_t dirty)
 {
-	__atomic_store_n(&c->count, count, __ATOMIC_RELAXED);
-	__atomic_store_n(&c->dirty, dirty, __ATOMIC_RELAXED);
+	bump_atomic_store(&c->count, count, RELAXED);
+	bump_atomic_store(&c->dirty, dirty, RELAXED);
 }
 
 /* Push the list [first, last] of n chunks of one class, dirty of them written. */
 static void
-push_list(struct bump_chunks *pool, unsigned shift,
+class_push_list(struct bump_chunks *pool, unsigned shift,
     struct bump_free_chunk_ *first, struct bump_free_chunk_ *last, size_t n,
     size_t dirty)
 {
 	struct bump_chunk_class_ *c = class_of(pool, shift);
 
-	spin_lock(&c->lock);
+	bump__lock(&c->lock);
 	last->next = c->head;
-	__atomic_store_n(&c->head, first, __ATOMIC_RELAXED);	/* see pop */
+	bump_atomic_store(&c->head, first, RELAXED);	/* see class_pop */
 	set_counts(c, c->count + n, c->dirty + dirty);
-	spin_unlock(&c->lock);
+	check_class(c, shift, CHECK_SHORT);
+	bump__unlock(&c->lock);
 }
 
 static void
-push(struct bump_chunks *pool, void *chunk, unsigned shift, int fresh)
+class_push(struct bump_chunks *pool, void *chunk, unsigned shift, int fresh)
 {
 	struct bump_free_chunk_ *f = chunk;
 
 	f->fresh = (uint32_t)fresh;
 	f->shift = shift;
-	push_list(pool, shift, f, f, 1, !fresh);
+	class_push_list(pool, shift, f, f, 1, !fresh);
 }
 
 static void *
-pop(struct bump_chunks *pool, unsigned shift, int *fresh)
+class_pop(struct bump_chunks *pool, unsigned shift, int *fresh)
 {
 	struct bump_chunk_class_ *c = class_of(pool, shift);
 	struct bump_free_chunk_ *f;
 
-	if (__atomic_load_n(&c->head, __ATOMIC_RELAXED) == NULL)
+	if (bump_atomic_load(&c->head, RELAXED) == NULL)
 		return NULL;	/* a racy peek: the common miss takes no lock */
-	spin_lock(&c->lock);
+	bump__lock(&c->lock);
 	if ((f = c->head) != NULL) {
-		__atomic_store_n(&c->head, f->next, __ATOMIC_RELAXED);
+		bump_atomic_store(&c->head, f->next, RELAXED);
 		set_counts(c, c->count - 1, c->dirty - !f->fresh);
 	}
-	spin_unlock(&c->lock);
+	check_class(c, shift, CHECK_SHORT);
+	bump__unlock(&c->lock);
 	if (f == NULL)
 		return NULL;
 	*fresh = (int)f->fresh;
@@ -201,47 +251,41 @@ cached_bytes(const struct bump_chunks *pool, unsigned from_shift)
 	size_t sum = 0;
 
 	for (unsigned s = from_shift; s <= BUMP_CHUNK_MAX_SHIFT; s++)
-		sum += __atomic_load_n(&pool->classes[s -
-		    BUMP_CHUNK_MIN_SHIFT].dirty, __ATOMIC_RELAXED) << s;
+		sum += bump_atomic_load(&pool->classes[s -
+		    BUMP_CHUNK_MIN_SHIFT].dirty, RELAXED) << s;
 	return sum;
 }
 
 /* Detach a whole class's list; its count goes to *n. */
 static struct bump_free_chunk_ *
-take_list(struct bump_chunks *pool, unsigned shift, size_t *n)
+class_take_all(struct bump_chunks *pool, unsigned shift, size_t *n)
 {
 	struct bump_chunk_class_ *c = class_of(pool, shift);
 	struct bump_free_chunk_ *list;
 
-	spin_lock(&c->lock);
+	bump__lock(&c->lock);
+	check_class(c, shift, CHECK_ALL);
 	list = c->head;
 	*n = c->count;
-	__atomic_store_n(&c->head, NULL, __ATOMIC_RELAXED);
+	bump_atomic_store(&c->head, NULL, RELAXED);
 	set_counts(c, 0, 0);
-	spin_unlock(&c->lock);
+	bump__unlock(&c->lock);
 	return list;
 }
 
 /* ---- new memory ------------------------------------------------------- */
 
-static uintptr_t
-align_up(uintptr_t p, size_t align)
-{
-	return (p + align - 1) & ~(uintptr_t)(align - 1);
-}
-
-/* Reserve address space of size bytes aligned to MAX_CHUNK; NULL or start. */
+/* Reserve size bytes aligned to MAX_CHUNK for pool; NULL when refused. */
 static char *
-reserve_aligned(struct bump_chunks *pool, size_t size)
+reserve_span(struct bump_chunks *pool, size_t size)
 {
-	size_t slack = MAX_CHUNK - bump__os_granularity();
-	char *p;
+	char *span = bump__os_reserve_aligned(size, MAX_CHUNK);
 
-	if (size > SIZE_MAX - slack ||
-	    (p = bump__os_reserve(size + slack)) == NULL)
+	if (span == NULL)
 		return NULL;
-	__atomic_add_fetch(&pool->reserved, size + slack, __ATOMIC_RELAXED);
-	return (char *)align_up((uintptr_t)p, MAX_CHUNK);
+	bump_atomic_add(&pool->reserved, size, RELAXED);
+	note_span(pool, span, size);
+	return span;
 }
 
 /*
@@ -250,53 +294,53 @@ reserve_aligned(struct bump_chunks *pool, size_t size)
  * smaller chunk is carved here only when no larger one is left to split.
  */
 static void *
-carve(struct bump_chunks *pool, unsigned shift)
+carve_from_span(struct bump_chunks *pool, unsigned shift)
 {
 	size_t size = (size_t)1 << shift, page = bump__os_page_size();
 	uintptr_t at, from, to;
 	char *span;
 
-	spin_lock(&pool->carve_lock);
-	at = align_up((uintptr_t)pool->cursor, size);
+	bump__lock(&pool->carve_lock);
+	at = bump__align_up((uintptr_t)pool->cursor, size);
 	if (pool->cursor == NULL || at > (uintptr_t)pool->end ||
 	    size > (uintptr_t)pool->end - at) {
 		if (pool->fixed || size != MAX_CHUNK ||
-		    (span = reserve_aligned(pool, BUMP_CHUNK_SPAN)) == NULL)
+		    (span = reserve_span(pool, BUMP_CHUNK_SPAN)) == NULL)
 			goto fail;
 		pool->cursor = span;
 		pool->end = span + BUMP_CHUNK_SPAN;
 		at = (uintptr_t)span;
 	}
 	/* Commit whole pages; a page shared with an earlier chunk is committed. */
-	from = align_up(at, page);
-	to = align_up(at + size, page);
+	from = bump__align_up(at, page);
+	to = bump__align_up(at + size, page);
 	if (from < to && bump__os_commit((void *)from, to - from) != 0)
 		goto fail;
 	pool->cursor = (char *)(at + size);
-	__atomic_store_n(&pool->carved, pool->carved + size, __ATOMIC_RELAXED);
-	spin_unlock(&pool->carve_lock);
+	bump_atomic_store(&pool->carved, pool->carved + size, RELAXED);
+	bump__unlock(&pool->carve_lock);
 	return (void *)at;
 fail:
-	spin_unlock(&pool->carve_lock);
+	bump__unlock(&pool->carve_lock);
 	errno = ENOMEM;
 	return NULL;
 }
 
-/* A chunk from the cache, split off a larger one, or carved. */
+/* A chunk from its class's list, split off a larger one, or carved. */
 static void *
-get(struct bump_chunks *pool, unsigned shift, int *fresh)
+take_or_split(struct bump_chunks *pool, unsigned shift, int *fresh)
 {
 	char *chunk;
 
-	if ((chunk = pop(pool, shift, fresh)) != NULL)
+	if ((chunk = class_pop(pool, shift, fresh)) != NULL)
 		return chunk;
 	if (shift < BUMP_CHUNK_MAX_SHIFT &&
-	    (chunk = get(pool, shift + 1, fresh)) != NULL) {
-		push(pool, chunk + ((size_t)1 << shift), shift, *fresh);
+	    (chunk = take_or_split(pool, shift + 1, fresh)) != NULL) {
+		class_push(pool, chunk + ((size_t)1 << shift), shift, *fresh);
 		return chunk;
 	}
 	*fresh = 1;
-	return carve(pool, shift);
+	return carve_from_span(pool, shift);
 }
 
 void *
@@ -309,7 +353,7 @@ bump__chunk_get(struct bump_chunks *pool, unsigned shift, int *fresh)
 		errno = ENOMEM;
 		return NULL;
 	}
-	if ((chunk = get(pool, shift, &f)) == NULL) {
+	if ((chunk = take_or_split(pool, shift, &f)) == NULL) {
 		errno = ENOMEM;
 		return NULL;
 	}
@@ -353,78 +397,110 @@ sort_by_address(struct bump_free_chunk_ *list)
 	return head.next;
 }
 
+/* The chunks merge_small leaves as they were, as lists per class. */
+struct kept_chunks {
+	struct bump_free_chunk_ *head[BUMP_CHUNK_CLASSES];
+	struct bump_free_chunk_ *tail[BUMP_CHUNK_CLASSES];
+	size_t n[BUMP_CHUNK_CLASSES], dirty[BUMP_CHUNK_CLASSES];
+};
+
+static void
+keep_chunk(struct kept_chunks *kept, struct bump_free_chunk_ *f)
+{
+	unsigned i = f->shift - BUMP_CHUNK_MIN_SHIFT;
+
+	f->next = kept->head[i];
+	if (kept->head[i] == NULL)
+		kept->tail[i] = f;
+	kept->head[i] = f;
+	kept->n[i]++;
+	kept->dirty[i] += !f->fresh;
+}
+
+static void
+push_kept(struct bump_chunks *pool, const struct kept_chunks *kept)
+{
+	for (unsigned i = 0; i < BUMP_CHUNK_CLASSES; i++)
+		if (kept->head[i] != NULL)
+			class_push_list(pool, i + BUMP_CHUNK_MIN_SHIFT,
+			    kept->head[i], kept->tail[i], kept->n[i],
+			    kept->dirty[i]);
+}
+
+/* Every free chunk of the classes below page_shift, sorted by address. */
+static struct bump_free_chunk_ *
+take_small_sorted(struct bump_chunks *pool, unsigned page_shift)
+{
+	struct bump_free_chunk_ *all = NULL, *list, *next;
+	size_t n;
+
+	for (unsigned s = BUMP_CHUNK_MIN_SHIFT; s < page_shift; s++) {
+		for (list = class_take_all(pool, s, &n); list != NULL;
+		    list = next) {
+			next = list->next;
+			list->next = all;
+			all = list;
+		}
+	}
+	return sort_by_address(all);
+}
+
+/*
+ * 1 when f and the chunks after it on the sorted list tile f's page (f
+ * starts the page and each chunk starts where the one before ended); then
+ * *after is the first chunk past the page, and *dirty the bytes of the
+ * run's written chunks.
+ */
+static int
+tiles_page(struct bump_free_chunk_ *f, size_t page,
+    struct bump_free_chunk_ **after, size_t *dirty)
+{
+	uintptr_t at = (uintptr_t)f, end = at;
+	struct bump_free_chunk_ *run;
+
+	if (at % page != 0)
+		return 0;
+	for (run = f; run != NULL && (uintptr_t)run == end && end - at < page;
+	    run = run->next)
+		end += (size_t)1 << run->shift;
+	if (end - at != page)
+		return 0;
+	*dirty = 0;
+	for (struct bump_free_chunk_ *c = f; c != run; c = c->next)
+		*dirty += c->fresh ? 0 : (size_t)1 << c->shift;
+	*after = run;
+	return 1;
+}
+
 /*
  * Chunks smaller than a page cannot be purged one by one: gather every
  * class below a page, find the pages they tile completely, purge those
- * and keep them as free (fresh) pages; the rest goes back.  Returns the
- * bytes given back to the OS.
+ * and keep them as free (fresh) pages; the rest goes back as it was (so
+ * does a page the OS refuses to purge).  Returns the bytes given back to
+ * the OS.
  */
 static size_t
 merge_small(struct bump_chunks *pool)
 {
-	size_t page = bump__os_page_size(), given = 0, n;
-	unsigned page_shift = 0;
-	struct bump_free_chunk_ *all = NULL, *list, *next, *run, *f;
-	struct bump_free_chunk_ *keep_head[BUMP_CHUNK_CLASSES] = { NULL };
-	struct bump_free_chunk_ *keep_tail[BUMP_CHUNK_CLASSES] = { NULL };
-	size_t keep_n[BUMP_CHUNK_CLASSES] = { 0 };
-	size_t keep_dirty[BUMP_CHUNK_CLASSES] = { 0 };
+	size_t page = bump__os_page_size(), given = 0, dirty;
+	unsigned page_shift = bump__log2_ceil(page);
+	struct kept_chunks kept = { 0 };
+	struct bump_free_chunk_ *f, *next, *after;
 
-	while (((size_t)1 << page_shift) < page)
-		page_shift++;
 	if (page_shift > BUMP_CHUNK_MAX_SHIFT)
 		return 0;
-	for (unsigned s = BUMP_CHUNK_MIN_SHIFT; s < page_shift; s++) {
-		list = take_list(pool, s, &n);
-		while (list != NULL) {
-			next = list->next;
-			list->next = all;
-			all = list;
-			list = next;
-		}
-	}
-	all = sort_by_address(all);
-	for (f = all; f != NULL; f = next) {
-		uintptr_t at = (uintptr_t)f, end = at;
-		size_t dirty = 0;
-
-		/* Does a run of adjacent chunks from f cover its page? */
-		run = f;
+	for (f = take_small_sorted(pool, page_shift); f != NULL; f = next) {
 		next = f->next;
-		if (at % page == 0) {
-			for (run = f; run != NULL && (uintptr_t)run == end &&
-			    end - at < page; run = run->next)
-				end += (size_t)1 << run->shift;
-			if (end - at == page) {
-				for (struct bump_free_chunk_ *c = f; c != run;
-				    c = c->next)
-					dirty += c->fresh ? 0 :
-					    (size_t)1 << c->shift;
-				next = run;
-				if (bump__os_purge(f, page) == 0) {
-					given += dirty;
-					push(pool, f, page_shift, 1);
-					continue;
-				}
-				/* Not purged: keep the chunks as they were. */
-				next = f->next;
-			}
-		}
-		{
-			unsigned i = f->shift - BUMP_CHUNK_MIN_SHIFT;
-
-			f->next = keep_head[i];
-			if (keep_head[i] == NULL)
-				keep_tail[i] = f;
-			keep_head[i] = f;
-			keep_n[i]++;
-			keep_dirty[i] += !f->fresh;
+		if (tiles_page(f, page, &after, &dirty) &&
+		    bump__os_purge(f, page) == 0) {
+			given += dirty;
+			next = after;
+			class_push(pool, f, page_shift, 1);
+		} else {
+			keep_chunk(&kept, f);
 		}
 	}
-	for (unsigned i = 0; i < BUMP_CHUNK_CLASSES; i++)
-		if (keep_head[i] != NULL)
-			push_list(pool, i + BUMP_CHUNK_MIN_SHIFT, keep_head[i],
-			    keep_tail[i], keep_n[i], keep_dirty[i]);
+	push_kept(pool, &kept);
 	return given;
 }
 
@@ -441,10 +517,14 @@ bump__chunk_put(struct bump_chunks *pool, void *chunk, unsigned shift)
 	size_t size = (size_t)1 << shift;
 	int saved = errno, fresh = 0;
 
+	BUMP_ASSERT(shift >= BUMP_CHUNK_MIN_SHIFT &&
+	    shift <= BUMP_CHUNK_MAX_SHIFT);
+	BUMP_ASSERT(((uintptr_t)chunk & (size - 1)) == 0);
+	BUMP_ASSERT(in_a_span(pool, chunk, size));
 	if (size >= bump__os_page_size() && cached_bytes(pool, shift) + size >
 	    BUMP_CHUNK_CACHE)
 		fresh = bump__os_purge(chunk, size) == 0;
-	push(pool, chunk, shift, fresh);
+	class_push(pool, chunk, shift, fresh);
 	errno = saved;
 }
 
@@ -461,7 +541,7 @@ bump__chunks_purge(struct bump_chunks *pool)
 		struct bump_free_chunk_ *list, *f, *last = NULL;
 		size_t size = (size_t)1 << s, dirty = 0;
 
-		if (size < page || (list = take_list(pool, s, &n)) == NULL)
+		if (size < page || (list = class_take_all(pool, s, &n)) == NULL)
 			continue;
 		for (f = list; f != NULL; last = f, f = f->next) {
 			struct bump_free_chunk_ *next = f->next;
@@ -478,7 +558,7 @@ bump__chunks_purge(struct bump_chunks *pool)
 			f->shift = s;
 			given += size;
 		}
-		push_list(pool, s, list, last, n, dirty);
+		class_push_list(pool, s, list, last, n, dirty);
 	}
 	errno = saved;
 	return given;
@@ -502,8 +582,8 @@ bump__chunks_init_fixed(struct bump_chunks *pool, size_t reserve)
 	char *base;
 
 	if (reserve == 0 || reserve > SIZE_MAX - gran ||
-	    (base = reserve_aligned(pool,
-	    reserve = (size_t)align_up(reserve, gran))) == NULL) {
+	    (base = reserve_span(pool, reserve = bump__round_up(reserve, gran)))
+	    == NULL) {
 		errno = ENOMEM;
 		return -1;
 	}
@@ -531,10 +611,10 @@ bump__chunks_usage(const struct bump_chunks *pool, size_t *in_use,
 	size_t free_bytes = 0;
 
 	for (unsigned s = BUMP_CHUNK_MIN_SHIFT; s <= BUMP_CHUNK_MAX_SHIFT; s++)
-		free_bytes += __atomic_load_n(&pool->classes[s -
-		    BUMP_CHUNK_MIN_SHIFT].count, __ATOMIC_RELAXED) << s;
+		free_bytes += bump_atomic_load(&pool->classes[s -
+		    BUMP_CHUNK_MIN_SHIFT].count, RELAXED) << s;
 	if (in_use != NULL)	/* a snapshot: exact when nothing moves */
-		*in_use = __atomic_load_n(&pool->carved, __ATOMIC_RELAXED) -
+		*in_use = bump_atomic_load(&pool->carved, RELAXED) -
 		    free_bytes;
 	if (cached != NULL)
 		*cached = cached_bytes(pool, BUMP_CHUNK_MIN_SHIFT);
@@ -543,5 +623,5 @@ bump__chunks_usage(const struct bump_chunks *pool, size_t *in_use,
 size_t
 bump__chunks_reserved(const struct bump_chunks *pool)
 {
-	return __atomic_load_n(&pool->reserved, __ATOMIC_RELAXED);
+	return bump_atomic_load(&pool->reserved, RELAXED);
 }

@@ -67,6 +67,9 @@
 
 #include <stddef.h>
 
+#include "atomic.h"
+#include "bits.h"
+
 #define BUMP_CHUNK_MIN_SHIFT 8		/* 256 bytes: a small arena's first */
 #define BUMP_CHUNK_MAX_SHIFT 22		/* 4 MiB */
 
@@ -80,7 +83,8 @@ struct bump_free_chunk_;
 
 /* One size class: its free chunks and the lock that guards them. */
 struct bump_chunk_class_ {
-	_Alignas(64) int lock;	/* a cache line each: no false sharing */
+	/* A cache line each: no false sharing between classes. */
+	_Alignas(BUMP_CACHE_LINE) bump_lock_t lock;
 	struct bump_free_chunk_ *head;
 	size_t count;		/* chunks on the list */
 	size_t dirty;		/* of them, written ones (not fresh) */
@@ -89,7 +93,7 @@ struct bump_chunk_class_ {
 /* Fields private to lib/chunks.c; zeroed storage is an unready pool. */
 struct bump_chunks {
 	struct bump_chunk_class_ classes[BUMP_CHUNK_CLASSES];
-	_Alignas(64) int carve_lock;	/* guards cursor and end */
+	_Alignas(BUMP_CACHE_LINE) bump_lock_t carve_lock;  /* cursor and end */
 	char *cursor, *end;	/* uncarved memory of the newest span */
 	const char *fixed_base, *fixed_end;	/* a fixed pool's whole range */
 	int fixed;		/* never reserves more */

@@ -14,14 +14,15 @@
  *
  * The cache itself lives in a chunk of the pool (no malloc); the thread
  * finds it through one initial-exec thread-local pointer.  Where the OS
- * gives no thread-exit hook (Windows here) there is no cache: every chunk
- * goes through the lists.
+ * gives no thread-exit hook (Windows here: BUMP_OS_THREAD_EXIT is 0) there
+ * is no cache: every chunk goes through the lists.
  */
 #include <config.h>
 
 #include <errno.h>
 #include <stdint.h>
 
+#include "atomic.h"
 #include "chunks.h"
 #include "os.h"
 
@@ -53,19 +54,26 @@ _Static_assert(CACHE_SHIFT >= BUMP_CHUNK_MIN_SHIFT &&
     CACHED_MAX_SHIFT <= BUMP_CHUNK_MAX_SHIFT && SLOTS <= 255,
     "the cached sizes are chunk sizes");
 
-#if defined(_WIN32)
-static struct thread_cache *mine;	/* stays NULL: no thread-exit hook */
-#else
-static __thread struct thread_cache *mine
-    __attribute__((tls_model("initial-exec")));
-#endif
+static BUMP_THREAD_LOCAL struct thread_cache *tls_cache;
 
-/* 0: no key yet; 1: being made; 2: key ready; 3: none (no cache at all). */
+/*
+ * The calling thread's cache, or NULL.  Where no thread's exit can be
+ * watched there is never one, and the thread-local pointer is not even
+ * read (an emulated one may allocate at a thread's first access).
+ */
+static inline struct thread_cache *
+my_cache(void)
+{
+	return BUMP_OS_THREAD_EXIT ? tls_cache : NULL;
+}
+
+/* The exit key: being made once, then ready or refused for good. */
+enum { KEY_NOT_YET, KEY_MAKING, KEY_READY, KEY_REFUSED };
 static int key_state;
 static int exit_key;
 
 static int
-cached(unsigned shift)
+is_cached_size(unsigned shift)
 {
 	return shift >= CACHED_MIN_SHIFT && shift <= CACHED_MAX_SHIFT;
 }
@@ -77,7 +85,7 @@ close_cache(void *state)
 	struct thread_cache *c = state;
 	struct bump_chunks *pool = bump__chunks_shared();
 
-	mine = NULL;
+	tls_cache = NULL;
 	for (unsigned i = 0; i < CACHED_CLASSES; i++)
 		while (c->count[i] > 0)
 			bump__chunk_put(pool, c->slot[i][--c->count[i]],
@@ -91,7 +99,7 @@ static int have_key(void);
 /*
  * Made when the library is loaded, so that it is one of the process's
  * first keys: glibc's pthread_setspecific allocates for keys past the
- * 32nd, and the library must not call malloc.  mine is set before the
+ * 32nd, and the library must not call malloc.  tls_cache is set before the
  * key is, so that even then a nested call finds the cache.
  */
 __attribute__((constructor)) static void
@@ -103,15 +111,16 @@ make_key(void)
 static int
 have_key(void)
 {
-	int state = __atomic_load_n(&key_state, __ATOMIC_ACQUIRE), zero = 0;
+	int state = bump_atomic_load(&key_state, ACQUIRE);
+	int not_yet = KEY_NOT_YET;
 
-	if (state == 0 && __atomic_compare_exchange_n(&key_state, &zero, 1, 0,
-	    __ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) {
+	if (state == KEY_NOT_YET &&
+	    bump_atomic_cas(&key_state, &not_yet, KEY_MAKING, ACQ_REL)) {
 		exit_key = bump__os_thread_exit_key(close_cache);
-		state = exit_key >= 0 ? 2 : 3;
-		__atomic_store_n(&key_state, state, __ATOMIC_RELEASE);
+		state = exit_key >= 0 ? KEY_READY : KEY_REFUSED;
+		bump_atomic_store(&key_state, state, RELEASE);
 	}
-	return state == 2;	/* while another thread makes it: not yet */
+	return state == KEY_READY;	/* while another makes it: not yet */
 }
 
 /*
@@ -134,7 +143,7 @@ open_cache(void)
 		c->count[i] = 0;
 	c->first_shift = 0;
 	c->first_credits = 0;
-	mine = c;
+	tls_cache = c;
 	bump__os_thread_exit_watch(exit_key, c);
 	return c;
 }
@@ -142,10 +151,10 @@ open_cache(void)
 void *
 bump__chunk_take(unsigned shift, int *fresh)
 {
-	struct thread_cache *c = mine;
+	struct thread_cache *c = my_cache();
 	unsigned i = shift - CACHED_MIN_SHIFT;
 
-	if (c != NULL && cached(shift) && c->count[i] > 0) {
+	if (c != NULL && is_cached_size(shift) && c->count[i] > 0) {
 		*fresh = 0;
 		return c->slot[i][--c->count[i]];
 	}
@@ -155,10 +164,12 @@ bump__chunk_take(unsigned shift, int *fresh)
 void
 bump__chunk_give(void *chunk, unsigned shift)
 {
-	struct thread_cache *c = mine;
+	struct thread_cache *c = my_cache();
 	unsigned i = shift - CACHED_MIN_SHIFT;
 
-	if (!cached(shift) || (c == NULL && (c = open_cache()) == NULL)) {
+	BUMP_ASSERT(((uintptr_t)chunk & (((size_t)1 << shift) - 1)) == 0);
+	if (!is_cached_size(shift) ||
+	    (c == NULL && (c = open_cache()) == NULL)) {
 		bump__chunk_put(bump__chunks_shared(), chunk, shift);
 		return;
 	}
@@ -176,7 +187,7 @@ bump__chunk_give(void *chunk, unsigned shift)
 void
 bump__chunks_flush_thread(void)
 {
-	struct thread_cache *c = mine;
+	struct thread_cache *c = my_cache();
 
 	if (c != NULL) {
 		bump__os_thread_exit_watch(exit_key, NULL);
@@ -187,7 +198,7 @@ bump__chunks_flush_thread(void)
 void
 bump__chunks_remember(unsigned shift)
 {
-	struct thread_cache *c = mine;
+	struct thread_cache *c = my_cache();
 
 	if (c == NULL && (c = open_cache()) == NULL)
 		return;
@@ -200,7 +211,7 @@ bump__chunks_remember(unsigned shift)
 unsigned
 bump__chunks_recall(void)
 {
-	struct thread_cache *c = mine;
+	struct thread_cache *c = my_cache();
 
 	if (c == NULL || c->first_credits == 0)
 		return 0;

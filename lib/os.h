@@ -23,6 +23,19 @@
 # define BUMP_THREAD_LOCAL __thread
 #endif
 
+/*
+ * 1 where a thread's exit can be watched (bump__os_thread_exit_key), 0
+ * where it cannot (Windows): there, state kept per thread could never be
+ * given back, so none is kept, and its thread-local pointer is not even
+ * read (mingw emulates thread-local storage, with a malloc at a thread's
+ * first access).
+ */
+#if defined(_WIN32)
+# define BUMP_OS_THREAD_EXIT 0
+#else
+# define BUMP_OS_THREAD_EXIT 1
+#endif
+
 /* Commit granularity; every size and address below is a multiple of it. */
 size_t bump__os_page_size(void);
 

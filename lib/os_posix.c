@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "atomic.h"
 #include "bits.h"
 #include "os.h"
 
@@ -33,13 +34,13 @@ size_t
 bump__os_page_size(void)
 {
 	static size_t page;	/* racing first calls store the same value */
-	size_t size = __atomic_load_n(&page, __ATOMIC_RELAXED);
+	size_t size = bump_atomic_load(&page, RELAXED);
 	long asked;
 
 	if (size == 0) {	/* sysconf costs a call per arena created */
 		asked = sysconf(_SC_PAGESIZE);
 		size = asked > 0 ? (size_t)asked : 4096;
-		__atomic_store_n(&page, size, __ATOMIC_RELAXED);
+		bump_atomic_store(&page, size, RELAXED);
 	}
 	return size;
 }
@@ -78,13 +79,13 @@ size_t
 bump__os_huge_page_size(void)
 {
 	static size_t cached;	/* racing first calls compute the same value */
-	size_t size = __atomic_load_n(&cached, __ATOMIC_RELAXED);
+	size_t size = bump_atomic_load(&cached, RELAXED);
 
 	if (size == 0) {
 		size = read_thp_size();
-		if (size == 0 || (size & (size - 1)) != 0)
+		if (!bump__is_pow2(size))
 			size = (size_t)2 << 20;
-		__atomic_store_n(&cached, size, __ATOMIC_RELAXED);
+		bump_atomic_store(&cached, size, RELAXED);
 	}
 	return size;
 }
@@ -258,7 +259,7 @@ static int exit_keys_made;
 int
 bump__os_thread_exit_key(void (*fn)(void *state))
 {
-	int key = __atomic_fetch_add(&exit_keys_made, 1, __ATOMIC_RELAXED);
+	int key = bump_atomic_fetch_add(&exit_keys_made, 1, RELAXED);
 
 	if (key >= EXIT_KEYS || pthread_key_create(&exit_keys[key], fn) != 0)
 		return -1;

@@ -12,8 +12,11 @@
  * law, the authors have dedicated all copyright and related rights to this
  * software to the public domain worldwide (CC0 1.0, see COPYING).
  */
+#include <config.h>	/* BUMP_DEBUG: the layer's own assertions */
+
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -185,7 +188,7 @@ END_TEST
 
 START_TEST(test_fixed_pool_exhaustion_and_owns)
 {
-	int fresh, local;
+	int fresh, local = 0;	/* an address outside every pool */
 	char *a, *b, *c, *d;
 	size_t in_use, cached;
 
@@ -747,6 +750,29 @@ START_TEST(test_remembered_arenas_are_bounded)
 }
 END_TEST
 
+#ifdef BUMP_DEBUG
+/* ---- debug builds (--enable-debug): a bad chunk given back aborts ------ */
+
+START_TEST(test_debug_put_misaligned_aborts)
+{
+	int fresh;
+	char *c = bump__chunk_get(bump__chunks_shared(), 12, &fresh);
+
+	ck_assert_ptr_nonnull(c);
+	/* c + 256 is not aligned to 512 bytes. */
+	bump__chunk_put(bump__chunks_shared(), c + 256, 9);
+}
+END_TEST
+
+START_TEST(test_debug_put_outside_spans_aborts)
+{
+	static _Alignas(4096) char outside[4096];
+
+	bump__chunk_put(bump__chunks_shared(), outside, 12);
+}
+END_TEST
+#endif
+
 static Suite *
 chunks_suite(void)
 {
@@ -774,6 +800,12 @@ chunks_suite(void)
 	tcase_add_test(tc, test_arena_per_request_starts_in_one_chunk);
 	tcase_add_test(tc, test_only_creating_starts_small_again);
 	tcase_add_test(tc, test_remembered_arenas_are_bounded);
+#ifdef BUMP_DEBUG
+	tcase_add_test_raise_signal(tc, test_debug_put_misaligned_aborts,
+	    SIGABRT);
+	tcase_add_test_raise_signal(tc, test_debug_put_outside_spans_aborts,
+	    SIGABRT);
+#endif
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -113,6 +113,18 @@ START_TEST(test_growing_array_copies_less_than_final)
 }
 END_TEST
 
+/* Blocks from..to-1 of sizes sz[], each filled with its index. */
+static void
+fill_blocks(bump_t *b, unsigned char **p, size_t *sz, int from, int to)
+{
+	for (int i = from; i < to; i++) {
+		sz[i] = (size_t)(i * 37 % 5000) + 1;
+		p[i] = bump_malloc(b, sz[i]);
+		ck_assert_ptr_nonnull(p[i]);
+		memset(p[i], i & 0xff, sz[i]);
+	}
+}
+
 /* Blocks spread over many chunks; mark/rewind and owns work across them. */
 START_TEST(test_mark_rewind_across_chunks)
 {
@@ -125,17 +137,11 @@ START_TEST(test_mark_rewind_across_chunks)
 	int half = N / 2;
 
 	ck_assert_ptr_nonnull(b);
-	for (int i = 0; i < N; i++) {
-		sz[i] = (size_t)(i * 37 % 5000) + 1;
-		if (i == half) {
-			m = bump_mark(b);
-			used_at_mark = bump_used(b);
-			ck_assert_uint_eq(m.offset, used_at_mark);
-		}
-		p[i] = bump_malloc(b, sz[i]);
-		ck_assert_ptr_nonnull(p[i]);
-		memset(p[i], i & 0xff, sz[i]);
-	}
+	fill_blocks(b, p, sz, 0, half);
+	m = bump_mark(b);
+	used_at_mark = bump_used(b);
+	ck_assert_uint_eq(m.offset, used_at_mark);
+	fill_blocks(b, p, sz, half, N);
 	ck_assert_uint_gt(bump_used(b), 5 * MiB);	/* many chunks */
 	for (int i = 0; i < N; i++) {
 		ck_assert_int_eq(bump_owns(b, p[i]), 1);

@@ -2,10 +2,12 @@
  * wrap_os.h - the OS layer wrapped by the linker, for the tests that link
  * their own copy of the library (test_fault, test_chunks).
  *
- * Link with -Wl,--wrap=bump__os_reserve, ..._reserve_aligned, ..._commit,
- * ..._commit_prefaulted, ..._decommit and ..._purge.  The including test defines
- * `static int inject(void)` first: it counts the call and returns 1 (with
- * errno set) to make it fail.
+ * Link with $(WRAP_OS_LINK) (tests/local.mk): -Wl,--wrap=bump__os_reserve,
+ * ..._reserve_aligned, ..._commit, ..._commit_prefaulted, ..._decommit and
+ * ..._purge.  An aligned reservation is wrapped on its own: os_posix.c
+ * makes it with its own bump__os_reserve, a call the linker does not see.
+ * The including test defines `static int inject(void)` first: it counts
+ * the call and returns 1 (with errno set) to make it fail.
  *
  * Written in 2026 by the bump_alloc authors.  To the extent possible under
  * law, the authors have dedicated all copyright and related rights to this
