@@ -136,8 +136,10 @@ _Static_assert(offsetof(struct bump, cap) == BUMP_CACHE_LINE,
     "allocating reads and writes one line of the bookkeeping");
 _Static_assert(offsetof(struct bump, block[1]) <= 3 * BUMP_CACHE_LINE,
     "an arena of one block touches three lines of its bookkeeping");
-_Static_assert(sizeof(struct bump) % BUMP_MAX_ALIGN == 0,
-    "bump_create_in: an aligned buffer's blocks start right after this");
+_Static_assert(sizeof(struct bump) % BUMP_MAX_ALIGN == 0 &&
+    _Alignof(struct bump) <= BUMP_MAX_ALIGN,
+    "bump_create_in: bookkeeping at a multiple of BUMP_MAX_ALIGN is aligned, "
+    "and so is the region right after it");
 
 /* ---- Small helpers, inline for every file -------------------------------- */
 
