@@ -14,8 +14,8 @@
  *   arena_region.c  the arena's own reservation: committing it, and the
  *                   spare one a destroyed arena leaves to the next
  *   arena_stats.c   queries and statistics (calls no other file)
- * arena_grow.c (growing objects) and strings.c use the public functions,
- * bump__alloc and bump__in_place_max.
+ * arena_grow.c (growing objects) and strings.c use the public functions
+ * (which refuse a NULL or destroyed arena) and bump__in_place_max.
  */
 #ifndef BUMP_ARENA_H
 #define BUMP_ARENA_H

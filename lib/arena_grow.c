@@ -40,10 +40,11 @@ enum {
 #define PLAIN_FIRST_CAP ((size_t)512)
 #define IN_PLACE_STEP ((size_t)4096)
 
+/* No builder, or its arena is NULL or destroyed (with an object or not). */
 static int
 invalid(const bump_grow_t *g)
 {
-	if (g == NULL || g->arena == NULL) {
+	if (g == NULL || !bump__live(g->arena)) {
 		errno = EINVAL;
 		return 1;
 	}
