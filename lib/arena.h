@@ -297,16 +297,30 @@ struct bump_chain_step {
 	char *top, *last, *dirty_end;
 };
 /*
- * The current block cannot hold size bytes aligned to align: append a
- * block that can (a chunk, or the arena's own reservation) and make it
- * current.  0; or -1 with errno = ENOMEM and nothing changed.
+ * How much bigger than the current chunk a new one is, at least (as a
+ * power of two): the chain's own growth (four times while small, then
+ * twice), or four times for a newest block that moves (bump_realloc).
  */
-int bump__chain_extend(bump_t *b, size_t size, size_t align,
+#define BUMP__GROWTH_CHAIN 0
+#define BUMP__GROWTH_MOVE 2
+/*
+ * The current block cannot hold size bytes aligned to align: append a
+ * block that can (a chunk, or the arena's own reservation), at least
+ * 2^growth times the current chunk, and make it current.  0; or -1 with
+ * errno = ENOMEM and nothing changed.
+ */
+int bump__chain_extend(bump_t *b, size_t size, size_t align, unsigned growth,
     struct bump_chain_step *step);
 /* The allocation after the step failed: the chain is as it was. */
 void bump__chain_undo(bump_t *b, const struct bump_chain_step *step);
 /* The allocation after the step succeeded: an empty block before goes. */
 void bump__chain_step_done(bump_t *b, const struct bump_chain_step *step);
+/*
+ * The newest block has moved out of the block before the current one,
+ * which held nothing else: give that one back; the current block takes its
+ * place in the chain and its logical offset.
+ */
+void bump__chain_drop_previous(bump_t *b);
 
 /*
  * arena_chain.c, debug builds: abort unless the chain agrees with the

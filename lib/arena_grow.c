@@ -5,8 +5,9 @@
  * In a plain arena the object is the newest block while nothing else is
  * allocated: bump_realloc() grows it in place up to the end of its chunk
  * (bump__in_place_max() says how far), then moves it once into a chunk
- * four times as big, or into the arena's own reservation, where it grows
- * in place for good.  An object that another
+ * four times as big (giving back the chunk it left, if that held nothing
+ * else), or into the arena's own reservation, where it grows in place for
+ * good.  An object that another
  * allocation has buried is copied once, to a new block at the top, when it
  * next grows.  A BUMP_THREADSAFE arena has no newest block: there every
  * growth is one copy of the object (geometric, so each byte is copied
@@ -112,7 +113,7 @@ grow_to(bump_grow_t *g, size_t cap)
 	if (g->data == NULL) {
 		p = first_block(g, cap);
 	} else if (is_newest(g->arena, g)) {
-		/* In place, or one move into the next chunk (its old copy stays). */
+		/* In place, or one move into the next chunk. */
 		p = bump_realloc(g->arena, g->data, cap);
 	} else if ((p = bump_malloc(g->arena, cap)) != NULL) {
 		memcpy(p, g->data, g->len + 1);		/* the one copy */

@@ -142,8 +142,10 @@ assert_chunk_move(const bump_t *b, const bump_grow_t *g, const char *was,
  * room: it moves only when an append does not fit, only after it filled
  * its chunk to the end (chunks are aligned to their size), each time into
  * a block four times as big, so that all its moves copy less than 4/3 of
- * its length right after a move, and less than its final length.  The copies it left in older chunks count in
- * bump_used (the arena's logical order); finishing gives the slack back.
+ * its length right after a move, and less than its final length.  The copy
+ * it left in its first chunk, which holds another block, counts in
+ * bump_used (the arena's logical order); each later chunk held nothing
+ * else and went back at once.  Finishing gives the slack back.
  */
 START_TEST(test_copy_free)
 {
@@ -151,7 +153,7 @@ START_TEST(test_copy_free)
 	bump_grow_t g;
 	char piece[100];
 	char *s, *base;
-	size_t len, used, copied = 0, moves = 0;
+	size_t len, used, copied = 0, moves = 0, kept = 0;
 
 	base = bump_malloc(b, 5);		/* the first block of a fresh arena */
 	ck_assert_ptr_nonnull(base);
@@ -171,7 +173,9 @@ START_TEST(test_copy_free)
 		assert_chunk_move(b, &g, was, cap, wasted);
 		copied += cap;		/* bump_realloc copies the whole block */
 		ck_assert_uint_lt(3 * copied, 4 * (g.len + 1));
-		moves++;
+		if (moves++ == 0)
+			kept = cap;	/* beside base: stays */
+		ck_assert_uint_eq(stats_of(b).blocks, 2);
 	}
 	ck_assert_uint_gt(moves, 0);		/* 1 MB outgrows the small chunks */
 	ck_assert_uint_lt(moves, 7);		/* 4x each time: a few */
@@ -180,7 +184,7 @@ START_TEST(test_copy_free)
 	ck_assert_uint_lt(copied, len);
 	s = bump_grow_finish(&g, NULL);
 	ck_assert_ptr_nonnull(s);
-	ck_assert_uint_eq(bump_used(b), used + copied + len + 1);
+	ck_assert_uint_eq(bump_used(b), used + kept + len + 1);
 	ck_assert_int_eq(s[len], '\0');
 	ck_assert_int_eq(s[len - 1], '1');
 	for (size_t i = 0, k = 0; i < 20000; k += 1 + i % 100, i++)
@@ -445,9 +449,9 @@ START_TEST(test_errors)
 	ck_assert_uint_eq(bump_used(b), used);
 	/*
 	 * Near the end, exactly what is needed still fits (no doubling).  The
-	 * object outgrows its first chunk (256 bytes), so it moves once, and
-	 * its first block stays counted in bump_used until the arena is
-	 * reset: it may take all the room the arena has left, not a byte more.
+	 * object outgrows its first chunk (256 bytes), so it moves once; while
+	 * it moves both copies count, so it may take all the room the arena
+	 * has left besides its first block, not a byte more.
 	 */
 	room = bump_capacity(b) - bump_used(b);
 	ck_assert_uint_eq(room, 8 * KiB - g.cap);
@@ -457,12 +461,19 @@ START_TEST(test_errors)
 	errno = 4321;
 	ck_assert_int_eq(bump_grow_append(&g, big, room - g.len - 1), 0);
 	ck_assert_int_eq(errno, 4321);		/* success leaves errno alone */
+	/*
+	 * Its first chunk held nothing else: it went back at once, and the
+	 * object, alone at the arena's start, grows in place to its last byte.
+	 */
+	ck_assert_uint_eq(bump_used(b), room);
+	ck_assert_uint_eq(stats_of(b).blocks, 1);
+	ck_assert_int_eq(bump_grow_append(&g, big, 8 * KiB - room), 0);
 	ck_assert_uint_eq(bump_used(b), 8 * KiB);
 	FAILS(bump_grow_append(&g, "!", 1), ENOMEM);
 	s = bump_grow_finish(&g, NULL);
 	ck_assert_ptr_nonnull(s);
 	ck_assert_int_eq(memcmp(s, "keepzzz", 7), 0);
-	ck_assert_uint_eq(strlen(s), room - 1);
+	ck_assert_uint_eq(strlen(s), 8 * KiB - 1);
 	/* Full arena: even the first block of an object fails, cleanly. */
 	FAILS(bump_grow_append(&g, "x", 1), ENOMEM);
 	ck_assert_ptr_null(g.data);
