@@ -132,6 +132,10 @@ _Static_assert(offsetof(struct bump, fast) == 0 &&
     offsetof(struct bump, last) == offsetof(struct bump_fast_, last) &&
     offsetof(struct bump, fast_end) == offsetof(struct bump_fast_, fast_end),
     "the public fast prefix sits at the start, field for field");
+_Static_assert(offsetof(struct bump, fast_end) >= BUMP_CHUNK_HEADER_SIZE &&
+    offsetof(struct bump, magic) >= BUMP_CHUNK_HEADER_SIZE,
+    "a destroyed arena's bookkeeping, given back, keeps fast_end NULL and "
+    "its magic dead under the chunk layer's link: calls on it are refused");
 _Static_assert(offsetof(struct bump, cap) == BUMP_CACHE_LINE,
     "allocating reads and writes one line of the bookkeeping");
 _Static_assert(offsetof(struct bump, block[1]) <= 3 * BUMP_CACHE_LINE,
