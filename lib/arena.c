@@ -241,13 +241,11 @@ bump_realloc(bump_t *b, void *ptr, size_t size)
 	return moved;
 }
 
-size_t
-bump__in_place_max(const bump_t *b, const void *p)
+void *
+bump__resize_newest(bump_t *b, void *p, size_t size)
 {
-	/* last is never set in a BUMP_THREADSAFE arena. */
-	if (!bump__live(b) || p == NULL || p != b->last)
-		return 0;
-	return (size_t)(b->limit - (const char *)p);
+	return bump__in_place_max(b, p) != 0 ? resize_in_place(b, p, size) :
+	    NULL;
 }
 
 void

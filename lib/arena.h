@@ -15,7 +15,8 @@
  *                   spare one a destroyed arena leaves to the next
  *   arena_stats.c   queries and statistics (calls no other file)
  * arena_grow.c (growing objects) and strings.c use the public functions
- * (which refuse a NULL or destroyed arena) and bump__in_place_max.
+ * (which refuse a NULL or destroyed arena), bump__alloc and
+ * bump__resize_newest.
  */
 #ifndef BUMP_ARENA_H
 #define BUMP_ARENA_H
@@ -237,6 +238,37 @@ bump__block_move(bump_t *b, unsigned to, unsigned from)
 	b->block[to].offset = b->block[from].offset;
 }
 
+/*
+ * The most bytes the block at p may hold once bump_realloc() resizes it in
+ * place (up to its block's limit) when p is the newest block of a plain
+ * arena; 0 otherwise.  Growing objects use it to fill their chunk before
+ * they move.
+ */
+static inline size_t
+bump__in_place_max(const bump_t *b, const void *p)
+{
+	/* last is never set in a BUMP_THREADSAFE arena. */
+	if (!bump__live(b) || p == NULL || p != b->last)
+		return 0;
+	return (size_t)(b->limit - (const char *)p);
+}
+
+/*
+ * The most bytes one block aligned to BUMP_MAX_ALIGN could take above the
+ * top of the current block (red zone and padding left out), without a
+ * new block; 0 before the first block.
+ */
+static inline size_t
+bump__room_above_top(const bump_t *b)
+{
+	char *start;
+
+	if (b->nblocks == 0 ||
+	    (start = bump__start_above(b, b->top, 0, BUMP_MAX_ALIGN)) == NULL)
+		return 0;
+	return (size_t)(b->limit - start);
+}
+
 /* Bytes handed out (bump_used of a live arena). */
 static inline size_t
 bump__used(const bump_t *b)
@@ -265,12 +297,11 @@ bump__region_span(const struct bump_region *r)
 void *bump__alloc(bump_t *b, size_t size, size_t align);
 
 /*
- * arena.c: the most bytes the block at p may hold once bump_realloc()
- * resizes it in place (up to its block's limit) when p is the newest block
- * of a plain arena; 0 otherwise.  Growing objects use it to fill their
- * chunk before they move.
+ * arena.c: resize p in place to size bytes when it is the newest block of
+ * a plain arena, as bump_realloc() would: p, or NULL with nothing changed
+ * (not the newest block, past its block's limit, or not aligned for size).
  */
-size_t bump__in_place_max(const bump_t *b, const void *p);
+void *bump__resize_newest(bump_t *b, void *p, size_t size);
 
 /* arena.c: the alignment bump_malloc gives a block of n bytes. */
 size_t bump__natural_align(size_t n);

@@ -214,6 +214,8 @@ START_TEST(test_growing_refused)
 	REFUSED_INT(bump_grow_append_str(&g, "abc"));
 	REFUSED_INT(bump_grow_printf(&g, "%d", 7));
 	REFUSED_INT(grow_vprintf_of(&g, "%d", 7));
+	REFUSED(bump_grow_room(&g, 10));
+	REFUSED_INT(bump_grow_commit(&g, 0));
 	REFUSED(bump_grow_finish(&g, NULL));
 	ck_assert_ptr_null(g.data);
 	bump_grow_abandon(&g);
@@ -226,6 +228,8 @@ START_TEST(test_growing_refused)
 	REFUSED_INT(bump_grow_append_str(&live_object, "more"));
 	REFUSED_INT(bump_grow_printf(&live_object, "%d", 7));
 	REFUSED_INT(grow_vprintf_of(&live_object, "%d", 7));
+	REFUSED(bump_grow_room(&live_object, 1));
+	REFUSED_INT(bump_grow_commit(&live_object, 1));
 	REFUSED(bump_grow_finish(&live_object, NULL));
 	bump_grow_abandon(&live_object);
 	ck_assert_ptr_null(live_object.data);

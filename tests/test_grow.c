@@ -583,6 +583,121 @@ START_TEST(test_threadsafe_concurrent)
 }
 END_TEST
 
+/*
+ * bump_grow_room and bump_grow_commit: writable room at the object's end,
+ * then what was written joins it, as with obstack_room and
+ * obstack_blank_fast; the NUL follows the object after every call.
+ */
+START_TEST(test_room_commit)
+{
+	for (int shared = 0; shared < 2; shared++) {
+		bump_t *b = fresh(0, shared ? BUMP_THREADSAFE : 0);
+		bump_grow_t g;
+		char *p, *s;
+		size_t room, len;
+
+		bump_grow_init(&g, b);
+		/* Committing nothing to no object is nothing. */
+		ck_assert_int_eq(bump_grow_commit(&g, 0), 0);
+		ck_assert_ptr_null(g.data);
+		errno = 1234;
+		p = bump_grow_room(&g, 100);
+		ck_assert_int_eq(errno, 1234);	/* success leaves errno alone */
+		ck_assert_ptr_nonnull(p);
+		ck_assert_ptr_eq(p, g.data);	/* the object starts, empty */
+		ck_assert_uint_eq(g.len, 0);
+		ck_assert_int_eq(g.data[0], '\0');
+		room = g.cap - g.len - 1;	/* the NUL keeps the last byte */
+		ck_assert_uint_ge(room, 100);
+		memset(p, 'r', room);		/* all of it may be written */
+		ck_assert_int_eq(bump_grow_commit(&g, 60), 0);
+		ck_assert_uint_eq(g.len, 60);
+		ck_assert_int_eq(g.data[60], '\0');
+		/* More than the room: EINVAL, nothing changed. */
+		errno = 0;
+		ck_assert_int_eq(bump_grow_commit(&g, g.cap - g.len), -1);
+		ck_assert_int_eq(errno, EINVAL);
+		ck_assert_uint_eq(g.len, 60);
+		ck_assert_int_eq(g.data[60], '\0');
+		/* Exactly the room. */
+		p = bump_grow_room(&g, 0);
+		ck_assert_ptr_eq(p, g.data + 60);
+		room = g.cap - g.len - 1;
+		memset(p, 's', room);
+		ck_assert_int_eq(bump_grow_commit(&g, room), 0);
+		ck_assert_uint_eq(g.len, 60 + room);
+		ck_assert_int_eq(g.data[g.len], '\0');
+		/* Room the object must grow for: it moves, its bytes with it. */
+		p = bump_grow_room(&g, MiB);
+		ck_assert_ptr_nonnull(p);
+		ck_assert_ptr_eq(p, g.data + g.len);
+		ck_assert_uint_ge(g.cap - g.len - 1, MiB);
+		ck_assert_int_eq(g.data[g.len], '\0');
+		memset(p, 't', MiB);
+		ck_assert_int_eq(bump_grow_commit(&g, MiB), 0);
+		/* Room the arena cannot give: ENOMEM, nothing changed. */
+		len = g.len;
+		errno = 0;
+		ck_assert_ptr_null(bump_grow_room(&g, SIZE_MAX));
+		ck_assert_int_eq(errno, ENOMEM);
+		errno = 0;
+		ck_assert_ptr_null(bump_grow_room(&g, 2 * (size_t)1 << 30));
+		ck_assert_int_eq(errno, ENOMEM);
+		ck_assert_uint_eq(g.len, len);
+		s = bump_grow_finish(&g, &len);
+		ck_assert_ptr_nonnull(s);
+		ck_assert_uint_eq(len, 60 + room + MiB);
+		for (size_t i = 0; i < len; i++)
+			if (s[i] != (i < 60 ? 'r' : i < 60 + room ? 's' : 't'))
+				ck_abort_msg("byte %zu is %d", i, s[i]);
+		ck_assert_int_eq(s[len], '\0');
+		/* Committing to no object: EINVAL unless nothing. */
+		errno = 0;
+		ck_assert_int_eq(bump_grow_commit(&g, 1), -1);
+		ck_assert_int_eq(errno, EINVAL);
+		ck_assert_ptr_null(g.data);
+		bump_destroy(b);
+	}
+	errno = 0;
+	ck_assert_ptr_null(bump_grow_room(NULL, 1));
+	ck_assert_int_eq(errno, EINVAL);
+	errno = 0;
+	ck_assert_int_eq(bump_grow_commit(NULL, 0), -1);
+	ck_assert_int_eq(errno, EINVAL);
+}
+END_TEST
+
+/* fread(3) straight into the object, as the man page's read(2) loop. */
+START_TEST(test_room_fread)
+{
+	bump_t *b = fresh(0, 0);
+	FILE *f = tmpfile();
+	bump_grow_t g;
+	size_t n, len, total = 100000;
+	char *p, *s;
+
+	ck_assert_ptr_nonnull(f);
+	for (size_t i = 0; i < total; i++)
+		ck_assert_int_ne(fputc('a' + (int)(i % 23), f), EOF);
+	rewind(f);
+	bump_grow_init(&g, b);
+	do {
+		p = bump_grow_room(&g, 1000);
+		ck_assert_ptr_nonnull(p);
+		n = fread(p, 1, g.cap - g.len - 1, f);
+		ck_assert_int_eq(bump_grow_commit(&g, n), 0);
+	} while (n > 0);
+	fclose(f);
+	s = bump_grow_finish(&g, &len);
+	ck_assert_uint_eq(len, total);
+	ck_assert_uint_eq(strlen(s), total);
+	for (size_t i = 0; i < total; i++)
+		if (s[i] != 'a' + (int)(i % 23))
+			ck_abort_msg("byte %zu is %d", i, s[i]);
+	bump_destroy(b);
+}
+END_TEST
+
 static Suite *
 grow_suite(void)
 {
@@ -598,6 +713,8 @@ grow_suite(void)
 	tcase_add_test(tc, test_interleaved);
 	tcase_add_test(tc, test_abandon);
 	tcase_add_test(tc, test_printf_large);
+	tcase_add_test(tc, test_room_commit);
+	tcase_add_test(tc, test_room_fread);
 	suite_add_tcase(s, tc);
 	tcase_add_test(err, test_errors);
 	suite_add_tcase(s, err);
