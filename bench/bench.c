@@ -1540,6 +1540,11 @@ print_targets(void)
 	snprintf(line, sizeof line, "strings warm: best peer (%s) / bump_alloc > 1",
 	    allocators[who].name);
 	target(line, v, "x", v > 1);
+#ifdef HAVE_OBSTACK_H
+	v = ratio(results[W_STRINGS][A_OBSTACK].warm_r,
+	    results[W_STRINGS][A_PLAIN].warm_r);
+	target("strings warm: obstack / bump_alloc >= 1.0", v, "x", v >= 1.0);
+#endif
 #ifdef HAVE_PMR
 	for (int c = 0; c < 2; c++) {
 		v = ratio(cxx_r[c][BENCH_CXX_PMR], cxx_r[c][BENCH_CXX_BUMP]);
