@@ -54,7 +54,8 @@
  *    get and put on the shared pool, but a thread keeps up to 8 chunks of
  *    each size from 256 bytes to 16 KiB it gave back (at most 254 KiB), and
  *    takes them again with no lock and without touching their memory.
- *    Where the OS has no thread-exit hook (Windows) there is no cache.
+ *    Where the OS refuses a thread-exit hook there is no cache (on
+ *    Windows the hook is fiber-local storage: each fiber has a cache).
  *  - bump__chunks_flush_thread(): the calling thread's cached chunks go
  *    back to the shared pool (also done when the thread exits), and what
  *    it remembered is forgotten.

@@ -266,10 +266,16 @@ bump__os_thread_exit_key(void (*fn)(void *state))
 	return key;
 }
 
-void
+int
 bump__os_thread_exit_watch(int key, void *state)
 {
-	(void)pthread_setspecific(exit_keys[key], state);
+	return pthread_setspecific(exit_keys[key], state) == 0 ? 0 : -1;
+}
+
+void *
+bump__os_thread_exit_state(int key)
+{
+	return pthread_getspecific(exit_keys[key]);
 }
 
 const char *
