@@ -465,10 +465,11 @@ push_kept(struct bump_chunks *pool, const struct kept_chunks *kept)
  * was).  So free buddies are merged first, into chunks as large as they
  * go (4 MiB), and each is purged once, its header written once.
  *
- * What a purge gives back is counted in pages that were in RAM: of a
- * chunk of a page or more, all of them when it was written, or the first
- * (its header) when it is fresh; a chunk smaller than a page holds its
- * header on a page in RAM, so a page's worth of them counts one page.
+ * What a purge gives back is counted in pages that were in RAM, as the OS
+ * tells (bump__os_resident_pages), or else as estimated here: of a chunk of
+ * a page or more, all of them when it was written, or the first (its
+ * header) when it is fresh; a chunk smaller than a page holds its header
+ * on a page in RAM, so a page's worth of them counts one page.
  */
 static uint32_t
 resident_pages(const struct bump_free_chunk_ *f, size_t page)
@@ -538,23 +539,22 @@ merge_buddies(struct bump_free_chunk_ *sorted, size_t page)
 }
 
 /*
- * Purge chunk f (a page or more) when that gives pages back or leaves it
- * fresh; returns the bytes given back: its resident pages but the one
- * its header is written into again.  A chunk the OS refuses to purge stays
- * as it was.
+ * Purge chunk f (a page or more); returns the bytes given back: its
+ * resident pages but the one its header is written into again.  A chunk
+ * the OS refuses to purge stays as it was.
  */
 static size_t
 purge_merged(struct bump_free_chunk_ *f, size_t page)
 {
 	unsigned shift = f->shift;
-	size_t given = (size_t)(f->resident - 1) * page;
+	size_t resident = f->resident;
 
-	if ((f->fresh && f->resident <= 1) ||
-	    bump__os_purge(f, (size_t)1 << shift) != 0)
+	(void)bump__os_resident_pages(f, (size_t)1 << shift, &resident);
+	if (bump__os_purge(f, (size_t)1 << shift) != 0)
 		return 0;
 	f->fresh = 1;	/* the purge dropped the header too: again */
 	f->shift = (uint8_t)shift;
-	return given;
+	return (bump__max_size(resident, 1) - 1) * page;
 }
 
 size_t

@@ -86,6 +86,13 @@ void bump__os_release(void *p, size_t size);
 int bump__os_purge(void *p, size_t size);
 
 /*
+ * How many pages of committed [p, p+size) are in RAM: 0 with *pages set,
+ * or -1 where the OS cannot tell (the caller estimates).  Leaves errno
+ * alone.
+ */
+int bump__os_resident_pages(void *p, size_t size, size_t *pages);
+
+/*
  * Have prepare run before fork() and parent/child after it, in the
  * process that called fork and in the child.  Where there is no fork it
  * does nothing.  0, or -1 when the OS refuses.

@@ -174,6 +174,16 @@ bump__os_purge(void *p, size_t size)
 	return bump__os_commit(p, size);
 }
 
+/* The working set could say, page by page; the caller's estimate will do. */
+int
+bump__os_resident_pages(void *p, size_t size, size_t *pages)
+{
+	(void)p;
+	(void)size;
+	(void)pages;
+	return -1;
+}
+
 /* Windows has no fork. */
 int
 bump__os_atfork(void (*prepare)(void), void (*parent)(void),

@@ -499,6 +499,38 @@ START_TEST(test_purge_rss_falls_by_what_it_says)
 }
 END_TEST
 
+/*
+ * A 4 MiB chunk written only for its first 64 KiB: bump_purge() counts
+ * the pages that were in RAM, not the chunk's size.  (Linux, where
+ * mincore(2) tells; elsewhere a written chunk counts whole.)
+ */
+START_TEST(test_purge_counts_resident_pages)
+{
+#ifdef __linux__
+	size_t page = page_size(), given;
+	unsigned char *p;
+	long dead, after;
+	bump_t *b;
+
+	(void)bump_purge();
+	b = bump_create(0, 0);
+	ck_assert_ptr_nonnull(b);
+	p = bump_malloc(b, 3 * MiB);	/* a chunk of 4 MiB of its own */
+	ck_assert_ptr_nonnull(p);
+	fill_bytes(p, 1, 64 * KiB);
+	bump_destroy(b);
+	dead = rss_kib();
+	given = bump_purge();
+	after = rss_kib();
+	ck_assert_uint_ge(given, 64 * KiB - page);
+	ck_assert_uint_le(given, 64 * KiB + 16 * page);
+	if (dead >= 0)
+		ck_assert_int_ge(dead - after + (long)(16 * page / KiB),
+		    (long)(given / KiB));
+#endif
+}
+END_TEST
+
 START_TEST(test_purge_returns_cached_chunks)
 {
 	enum { N = 64 };
@@ -650,6 +682,7 @@ scale_suite(void)
 	tcase_add_test(tc, test_double_destroy_detected);
 	tcase_add_test(tc, test_purge_returns_cached_chunks);
 	tcase_add_test(tc, test_purge_rss_falls_by_what_it_says);
+	tcase_add_test(tc, test_purge_counts_resident_pages);
 	tcase_add_test(tc, test_trim_small_chunk_spares_neighbours);
 	tcase_add_test(tc, test_calloc_past_old_limit_after_reset);
 	suite_add_tcase(s, tc);
