@@ -9,7 +9,6 @@
  * software to the public domain worldwide (CC0 1.0, see COPYING).
  */
 #include <errno.h>
-#include <stdarg.h>
 
 #include "bump_alloc.h"
 #include "testutil.h"
@@ -102,30 +101,6 @@ assert_untouched(void)
 	ck_assert_int_eq(errno, EINVAL);				\
 } while (0)
 
-static char *
-vasprintf_of(bump_t *b, const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-
-	va_start(ap, fmt);
-	s = bump_vasprintf(b, fmt, ap);
-	va_end(ap);
-	return s;
-}
-
-static int
-grow_vprintf_of(bump_grow_t *g, const char *fmt, ...)
-{
-	va_list ap;
-	int rc;
-
-	va_start(ap, fmt);
-	rc = bump_grow_vprintf(g, fmt, ap);
-	va_end(ap);
-	return rc;
-}
-
 START_TEST(test_allocating_refused)
 {
 	kill_arena(_i);
@@ -154,7 +129,7 @@ START_TEST(test_strings_refused)
 	REFUSED(bump_memdup(dead, "bytes", 5));
 	REFUSED(bump_memdup(dead, NULL, 0));
 	REFUSED(bump_asprintf(dead, "%d-%s", 42, "x"));
-	REFUSED(vasprintf_of(dead, "%d-%s", 42, "x"));
+	REFUSED(call_vasprintf(dead, "%d-%s", 42, "x"));
 	assert_untouched();
 }
 END_TEST
@@ -213,7 +188,7 @@ START_TEST(test_growing_refused)
 	REFUSED_INT((bump_grow_append)(&g, "abc", 3));
 	REFUSED_INT(bump_grow_append_str(&g, "abc"));
 	REFUSED_INT(bump_grow_printf(&g, "%d", 7));
-	REFUSED_INT(grow_vprintf_of(&g, "%d", 7));
+	REFUSED_INT(call_vprintf(&g, "%d", 7));
 	REFUSED(bump_grow_room(&g, 10));
 	REFUSED_INT(bump_grow_commit(&g, 0));
 	REFUSED(bump_grow_finish(&g, NULL));
@@ -227,7 +202,7 @@ START_TEST(test_growing_refused)
 	REFUSED_INT((bump_grow_append)(&live_object, "more", 4));
 	REFUSED_INT(bump_grow_append_str(&live_object, "more"));
 	REFUSED_INT(bump_grow_printf(&live_object, "%d", 7));
-	REFUSED_INT(grow_vprintf_of(&live_object, "%d", 7));
+	REFUSED_INT(call_vprintf(&live_object, "%d", 7));
 	REFUSED(bump_grow_room(&live_object, 1));
 	REFUSED_INT(bump_grow_commit(&live_object, 1));
 	REFUSED(bump_grow_finish(&live_object, NULL));

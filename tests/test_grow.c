@@ -28,26 +28,6 @@ fresh(size_t reserve, unsigned flags)
 	return b;
 }
 
-#if defined(__MINGW32__)
-static int call_vprintf(bump_grow_t *g, const char *fmt, ...)
-	__attribute__((format(gnu_printf, 2, 3)));
-#elif defined(__GNUC__)
-static int call_vprintf(bump_grow_t *g, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-#endif
-
-static int
-call_vprintf(bump_grow_t *g, const char *fmt, ...)
-{
-	va_list ap;
-	int rc;
-
-	va_start(ap, fmt);
-	rc = bump_grow_vprintf(g, fmt, ap);
-	va_end(ap);
-	return rc;
-}
-
 START_TEST(test_contents)
 {
 	bump_t *b = fresh(0, 0);

@@ -33,6 +33,21 @@ mappings(void)
 #endif
 }
 
+/* n new arenas of one 100-byte block each, its bytes written. */
+static void
+make_small_arenas(bump_t **b, int n)
+{
+	for (int i = 0; i < n; i++) {
+		unsigned char *p;
+
+		b[i] = bump_create(0, 0);
+		ck_assert_ptr_nonnull(b[i]);
+		p = bump_malloc(b[i], 100);
+		ck_assert_ptr_nonnull(p);
+		fill_bytes(p, i & 0xff, 100);
+	}
+}
+
 /* 100,000 live arenas of 100 bytes: cheap in RSS and in mappings. */
 START_TEST(test_many_small_arenas)
 {
@@ -43,15 +58,7 @@ START_TEST(test_many_small_arenas)
 	bump_destroy(bump_create(0, 0));	/* the layer's first span */
 	rss0 = rss_kib();
 	maps0 = mappings();
-	for (int i = 0; i < N; i++) {
-		unsigned char *p;
-
-		b[i] = bump_create(0, 0);
-		ck_assert_ptr_nonnull(b[i]);
-		p = bump_malloc(b[i], 100);
-		ck_assert_ptr_nonnull(p);
-		memset(p, i & 0xff, 100);
-	}
+	make_small_arenas(b, N);
 	rss1 = rss_kib();
 	maps1 = mappings();
 	for (int i = 0; i < N; i += 997) {
@@ -471,15 +478,7 @@ START_TEST(test_purge_rss_falls_by_what_it_says)
 	arenas = malloc(N * sizeof *arenas);
 	ck_assert_ptr_nonnull(arenas);
 	before = rss_kib();	/* the array counts while they live */
-	for (int i = 0; i < N; i++) {
-		unsigned char *p;
-
-		arenas[i] = bump_create(0, 0);
-		ck_assert_ptr_nonnull(arenas[i]);
-		p = bump_malloc(arenas[i], 100);
-		ck_assert_ptr_nonnull(p);
-		fill_bytes(p, i & 0xff, 100);
-	}
+	make_small_arenas(arenas, N);
 	live = rss_kib();
 	for (int i = 0; i < N; i++)
 		bump_destroy(arenas[i]);
