@@ -242,11 +242,8 @@ class_pop(struct bump_chunks *pool, unsigned shift, int *fresh)
 	if (f == NULL)
 		return NULL;
 	*fresh = (int)f->fresh;
-	if (*fresh) {	/* the header was the only written part */
-		f->next = NULL;
-		f->fresh = 0;
-		f->shift = 0;
-	}
+	if (*fresh)	/* the header was the only written part */
+		memset(f, 0, sizeof *f);
 	return f;
 }
 

@@ -362,6 +362,34 @@ START_TEST(test_small_chunks_merge_into_pages)
 }
 END_TEST
 
+/*
+ * The buddies split off a chunk in use are fresh, only their link in RAM:
+ * a purge looks at them but need not purge them, and they come out fresh,
+ * every byte zero, the link the layer wrote included.
+ */
+START_TEST(test_purge_leaves_fresh_chunks_zero)
+{
+	static struct bump_chunks pool;
+	char *held, *c[MAX_SHIFT];
+	int fresh;
+
+	ck_assert_int_eq(bump__chunks_init_fixed(&pool, 4 * MiB), 0);
+	held = bump__chunk_get(&pool, MIN_SHIFT, &fresh);
+	ck_assert_ptr_nonnull(held);
+	ck_assert_uint_eq(bump__chunks_purge(&pool), 0);	/* nothing written */
+	for (unsigned s = MIN_SHIFT; s < MAX_SHIFT; s++) {
+		c[s] = bump__chunk_get(&pool, s, &fresh);
+		ck_assert_ptr_nonnull(c[s]);
+		ck_assert_int_eq(fresh, 1);
+		ck_assert_msg(all_zero(c[s], (size_t)1 << s),
+		    "a fresh chunk of 2^%u bytes is not zero", s);
+	}
+	for (unsigned s = MIN_SHIFT; s < MAX_SHIFT; s++)
+		bump__chunk_put(&pool, c[s], s);
+	bump__chunk_put(&pool, held, MIN_SHIFT);
+}
+END_TEST
+
 struct worker {
 	struct bump_chunks *pool;
 	unsigned seed;
@@ -795,6 +823,7 @@ chunks_suite(void)
 	tcase_add_test(tc, test_fixed_pool_exhaustion_and_owns);
 	tcase_add_test(tc, test_os_refusal);
 	tcase_add_test(tc, test_purge_gives_memory_back);
+	tcase_add_test(tc, test_purge_leaves_fresh_chunks_zero);
 	tcase_add_test(tc, test_cache_is_bounded);
 	tcase_add_test(tc, test_small_chunks_merge_into_pages);
 	tcase_add_test(tc, test_threads_shared);
