@@ -859,6 +859,36 @@ run_requests(int wi, const struct workload *w, size_t per)
 	free(warm);
 }
 
+/*
+ * One array doubled by bump_realloc from 128 B to 4 MiB in a fresh default
+ * arena: what bump_used says at the end, and the bytes copied by its moves
+ * (a move copies the old size).  Not timed: a promise about memory.
+ */
+#define FRESH_GROWTH_FINAL ((size_t)4 << 20)
+static size_t fresh_growth_used, fresh_growth_copied, fresh_growth_moves;
+
+static void
+run_fresh_growth(void)
+{
+	bump_t *b = bump_create_flags(0);
+	char *p = NULL;
+
+	for (size_t n = 128, old = 0; n <= FRESH_GROWTH_FINAL; old = n, n *= 2) {
+		char *q = bump_realloc(b, p, n);
+
+		if (q == NULL)
+			die("bump_realloc");
+		if (p != NULL && q != p) {
+			fresh_growth_copied += old;
+			fresh_growth_moves++;
+		}
+		memset(q + old, 1, n - old);
+		p = q;
+	}
+	fresh_growth_used = bump_used(b);
+	bump_destroy(b);
+}
+
 /* Growing one array by realloc: ns per realloc call, bytes copied. */
 static void
 run_grow(int wi, size_t steps, size_t step)
@@ -1206,6 +1236,36 @@ run_many(int row)
 	free(p);
 }
 
+/*
+ * 200,000 arenas of 100 bytes destroyed, then bump_purge(): RSS while they
+ * lived, after the purge, and what the purge said it gave back.
+ */
+enum { PURGE_ARENAS = 200000 };
+static long purge_live_kib = -1, purge_after_kib = -1;
+static size_t purge_given;
+
+static void
+run_purge(void)
+{
+	bump_t **b = xmalloc(PURGE_ARENAS * sizeof *b);
+
+	(void)bump_purge();
+	for (size_t i = 0; i < PURGE_ARENAS; i++) {
+		char *p;
+
+		b[i] = bump_create_flags(0);
+		if ((p = bump_malloc(b[i], 100)) == NULL)
+			die("bump_malloc");
+		memset(p, 1, 100);
+	}
+	purge_live_kib = rss_kib();
+	for (size_t i = 0; i < PURGE_ARENAS; i++)
+		bump_destroy(b[i]);
+	purge_given = bump_purge();
+	purge_after_kib = rss_kib();
+	free(b);
+}
+
 enum { INFLIGHT = 1000, PER_REQUEST = 100 };
 static double *inflight_r[NALLOC];	/* ns per request, every round */
 static double inflight_ns[NALLOC];
@@ -1288,6 +1348,9 @@ print_scale(size_t requests)
 			    m->create_ns, m->rss_bytes);
 		}
 	}
+	printf("\npurge: %d arenas of 100 bytes destroyed, then bump_purge(): "
+	    "RSS %ld KiB while they lived, %ld KiB after; %zu KiB reported\n",
+	    PURGE_ARENAS, purge_live_kib, purge_after_kib, purge_given >> 10);
 	printf("\narena-per-request-inflight: %d requests alive; destroy the "
 	    "oldest, create, %d allocations of 16-79 B (%zu requests, median "
 	    "of %d rounds)\n", INFLIGHT, PER_REQUEST, requests, rounds);
@@ -1465,6 +1528,11 @@ print_targets(void)
 	}
 	v = results[W_GROW][A_PLAIN].extra;
 	target("realloc growth: bytes copied by bump_alloc == 0", v, "B", v == 0);
+	v = (double)fresh_growth_copied / (double)FRESH_GROWTH_FINAL;
+	target("growing array to 4 MiB in a fresh default arena: bump_used <= "
+	    "final + 64 KiB, bytes copied < final size", v, "x",
+	    fresh_growth_used <= FRESH_GROWTH_FINAL + ((size_t)64 << 10) &&
+	    fresh_growth_copied < FRESH_GROWTH_FINAL);
 	v = ratio(s[A_TS].warm_r, s[A_PLAIN].warm_r);
 	target("small warm: THREADSAFE / plain <= 3", v, "x", v <= 3);
 	(void)best_peer(W_STRINGS, 0, &who);
@@ -1472,6 +1540,11 @@ print_targets(void)
 	snprintf(line, sizeof line, "strings warm: best peer (%s) / bump_alloc > 1",
 	    allocators[who].name);
 	target(line, v, "x", v > 1);
+#ifdef HAVE_OBSTACK_H
+	v = ratio(results[W_STRINGS][A_OBSTACK].warm_r,
+	    results[W_STRINGS][A_PLAIN].warm_r);
+	target("strings warm: obstack / bump_alloc >= 1.0", v, "x", v >= 1.0);
+#endif
 #ifdef HAVE_PMR
 	for (int c = 0; c < 2; c++) {
 		v = ratio(cxx_r[c][BENCH_CXX_PMR], cxx_r[c][BENCH_CXX_BUMP]);
@@ -1490,6 +1563,10 @@ print_targets(void)
 		target("arena per request, 1,000 in flight: APR / bump_alloc "
 		    ">= 1.3", v, "x", v >= 1.3);
 	}
+	v = purge_live_kib > 0 ? (double)purge_after_kib /
+	    (double)purge_live_kib : -1;
+	target("purge: RSS after destroy + purge of 200,000 small arenas "
+	    "<= 1/4 of RSS while they lived", v, "x", v >= 0 && v <= 0.25);
 	v = ratio(thread_r[0], thread_r[1]);
 	target("THREADSAFE: 2 threads' throughput / 1 thread's >= 1.5", v, "x",
 	    v >= 1.5);
@@ -1551,6 +1628,7 @@ main(int argc, char **argv)
 	run_fill(W_SMALL, &small);
 	run_fill(W_MIXED, &mixed);
 	run_grow(W_GROW, grow_steps, 16);
+	run_fresh_growth();
 	run_requests(W_REQUEST, &small, 1000);
 	gen_strings(&strings, n_strings);
 	run_strings(W_STRINGS, &strings);
@@ -1562,6 +1640,7 @@ main(int argc, char **argv)
 	run_many(0);
 	run_many(1);
 	run_inflight(requests);
+	run_purge();
 
 	if (csv_file != NULL) {
 		FILE *f = fopen(csv_file, "w");
@@ -1581,6 +1660,9 @@ main(int argc, char **argv)
 	print_table(W_SMALL, small.n);
 	print_table(W_MIXED, mixed.n);
 	print_table(W_GROW, grow_steps);
+	printf("  one array doubled from 128 B to 4 MiB in a fresh default arena: "
+	    "bump_used %zu, %zu bytes copied in %zu moves\n", fresh_growth_used,
+	    fresh_growth_copied, fresh_growth_moves);
 	print_table(W_REQUEST, small.n);
 	print_table(W_STRINGS, strings.n);
 #ifdef HAVE_PMR

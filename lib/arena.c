@@ -37,7 +37,8 @@ hand_out(bump_t *b, char *start, size_t size)
 	return start;
 }
 
-static void *alloc_in_new_block(bump_t *b, size_t size, size_t align);
+static void *alloc_in_new_block(bump_t *b, size_t size, size_t align,
+    unsigned growth);
 
 static void *
 alloc_plain(bump_t *b, size_t size, size_t align)
@@ -45,22 +46,22 @@ alloc_plain(bump_t *b, size_t size, size_t align)
 	char *start = bump__start_above(b, b->top, size, align);
 
 	if (start == NULL)
-		return alloc_in_new_block(b, size, align);
+		return alloc_in_new_block(b, size, align, BUMP__GROWTH_CHAIN);
 	return hand_out(b, start, size);
 }
 
 /*
- * The current block cannot hold the request: chain a new block for it.  On
- * failure nothing has changed.
+ * The current block cannot hold the request: chain a new block for it, at
+ * least 2^growth times the current chunk.  On failure nothing has changed.
  */
 static void *
-alloc_in_new_block(bump_t *b, size_t size, size_t align)
+alloc_in_new_block(bump_t *b, size_t size, size_t align, unsigned growth)
 {
 	struct bump_chain_step step;
 	char *start;
 	void *p = NULL;
 
-	if (bump__chain_extend(b, size, align, &step) != 0)
+	if (bump__chain_extend(b, size, align, growth, &step) != 0)
 		return NULL;
 	/* A chunk always holds it; a reservation may not, or fail to commit. */
 	start = bump__start_above(b, b->top, size, align);
@@ -166,11 +167,51 @@ top_of_block_holding(const bump_t *b, const char *p, char *top)
 	return NULL;
 }
 
+/*
+ * Block sizes are not stored: copy what the old block at p can hold, up to
+ * end, the top it had (the tools may check every byte: only once the new
+ * block exists, never for a request that fails anyway).
+ */
+static void
+copy_to(char *moved, const char *p, const char *end, size_t size)
+{
+	bump__copy_block(moved, p, bump__readable_prefix(p,
+	    bump__min_size((size_t)(end - p), size)));
+}
+
+/*
+ * The newest block p cannot grow where it stands (the end of its chunk,
+ * or its alignment): it moves, once, above the top or into a new block at
+ * least four times its chunk, so that a block that keeps growing is copied
+ * fewer bytes in all than its final size (1/3 of it when it fills each
+ * chunk: 1/4 + 1/16 + ...).  Alone in its chunk (nothing can end and
+ * another block start below it), it leaves nothing there: the chunk goes
+ * back at once, and bump_used no longer counts the old copy.
+ */
+static void *
+move_newest(bump_t *b, char *p, size_t size)
+{
+	size_t align = bump__natural_align(size);
+	char *top = b->top, *start, *moved;
+	unsigned blocks = b->nblocks;
+	int alone = p < b->base + 2 * (size_t)b->redzone + 1;
+
+	BUMP_ASSERT(size > 0);	/* a block of 1 byte always fits where it is */
+	start = bump__start_above(b, top, size, align);
+	moved = start != NULL ? hand_out(b, start, size) :
+	    alloc_in_new_block(b, size, align, BUMP__GROWTH_MOVE);
+	if (moved == NULL)
+		return NULL;
+	copy_to(moved, p, top, size);
+	if (alone && b->nblocks == blocks + 1)
+		bump__chain_drop_previous(b);
+	return moved;
+}
+
 void *
 bump_realloc(bump_t *b, void *ptr, size_t size)
 {
 	char *p = ptr, *end, *moved;
-	size_t old;
 
 	if (!bump__live(b)) {
 		errno = EINVAL;
@@ -192,26 +233,19 @@ bump_realloc(bump_t *b, void *ptr, size_t size)
 			errno = ENOMEM;
 			return NULL;
 		}
+		return move_newest(b, p, size);
 	}
 	if ((moved = bump_malloc(b, size)) == NULL)
 		return NULL;
-	/*
-	 * Block sizes are not stored: copy what the old block can hold, up
-	 * to the top it had (the tools may check every byte: only when the
-	 * new block exists, never for a request that fails anyway).
-	 */
-	old = bump__readable_prefix(p, bump__min_size((size_t)(end - p), size));
-	bump__copy_block(moved, p, old);
+	copy_to(moved, p, end, size);
 	return moved;
 }
 
-size_t
-bump__in_place_max(const bump_t *b, const void *p)
+void *
+bump__resize_newest(bump_t *b, void *p, size_t size)
 {
-	/* last is never set in a BUMP_THREADSAFE arena. */
-	if (!bump__live(b) || p == NULL || p != b->last)
-		return 0;
-	return (size_t)(b->limit - (const char *)p);
+	return bump__in_place_max(b, p) != 0 ? resize_in_place(b, p, size) :
+	    NULL;
 }
 
 void

@@ -14,8 +14,9 @@
  *   arena_region.c  the arena's own reservation: committing it, and the
  *                   spare one a destroyed arena leaves to the next
  *   arena_stats.c   queries and statistics (calls no other file)
- * arena_grow.c (growing objects) and strings.c use the public functions,
- * bump__alloc and bump__in_place_max.
+ * arena_grow.c (growing objects) and strings.c use the public functions
+ * (which refuse a NULL or destroyed arena), bump__alloc and
+ * bump__resize_newest.
  */
 #ifndef BUMP_ARENA_H
 #define BUMP_ARENA_H
@@ -132,12 +133,18 @@ _Static_assert(offsetof(struct bump, fast) == 0 &&
     offsetof(struct bump, last) == offsetof(struct bump_fast_, last) &&
     offsetof(struct bump, fast_end) == offsetof(struct bump_fast_, fast_end),
     "the public fast prefix sits at the start, field for field");
+_Static_assert(offsetof(struct bump, fast_end) >= BUMP_CHUNK_HEADER_SIZE &&
+    offsetof(struct bump, magic) >= BUMP_CHUNK_HEADER_SIZE,
+    "a destroyed arena's bookkeeping, given back, keeps fast_end NULL and "
+    "its magic dead under the chunk layer's link: calls on it are refused");
 _Static_assert(offsetof(struct bump, cap) == BUMP_CACHE_LINE,
     "allocating reads and writes one line of the bookkeeping");
 _Static_assert(offsetof(struct bump, block[1]) <= 3 * BUMP_CACHE_LINE,
     "an arena of one block touches three lines of its bookkeeping");
-_Static_assert(sizeof(struct bump) % BUMP_MAX_ALIGN == 0,
-    "bump_create_in: an aligned buffer's blocks start right after this");
+_Static_assert(sizeof(struct bump) % BUMP_MAX_ALIGN == 0 &&
+    _Alignof(struct bump) <= BUMP_MAX_ALIGN,
+    "bump_create_in: bookkeeping at a multiple of BUMP_MAX_ALIGN is aligned, "
+    "and so is the region right after it");
 
 /* ---- Small helpers, inline for every file -------------------------------- */
 
@@ -231,6 +238,37 @@ bump__block_move(bump_t *b, unsigned to, unsigned from)
 	b->block[to].offset = b->block[from].offset;
 }
 
+/*
+ * The most bytes the block at p may hold once bump_realloc() resizes it in
+ * place (up to its block's limit) when p is the newest block of a plain
+ * arena; 0 otherwise.  Growing objects use it to fill their chunk before
+ * they move.
+ */
+static inline size_t
+bump__in_place_max(const bump_t *b, const void *p)
+{
+	/* last is never set in a BUMP_THREADSAFE arena. */
+	if (!bump__live(b) || p == NULL || p != b->last)
+		return 0;
+	return (size_t)(b->limit - (const char *)p);
+}
+
+/*
+ * The most bytes one block aligned to BUMP_MAX_ALIGN could take above the
+ * top of the current block (red zone and padding left out), without a
+ * new block; 0 before the first block.
+ */
+static inline size_t
+bump__room_above_top(const bump_t *b)
+{
+	char *start;
+
+	if (b->nblocks == 0 ||
+	    (start = bump__start_above(b, b->top, 0, BUMP_MAX_ALIGN)) == NULL)
+		return 0;
+	return (size_t)(b->limit - start);
+}
+
 /* Bytes handed out (bump_used of a live arena). */
 static inline size_t
 bump__used(const bump_t *b)
@@ -259,12 +297,11 @@ bump__region_span(const struct bump_region *r)
 void *bump__alloc(bump_t *b, size_t size, size_t align);
 
 /*
- * arena.c: the most bytes the block at p may hold once bump_realloc()
- * resizes it in place (up to its block's limit) when p is the newest block
- * of a plain arena; 0 otherwise.  Growing objects use it to fill their
- * chunk before they move.
+ * arena.c: resize p in place to size bytes when it is the newest block of
+ * a plain arena, as bump_realloc() would: p, or NULL with nothing changed
+ * (not the newest block, past its block's limit, or not aligned for size).
  */
-size_t bump__in_place_max(const bump_t *b, const void *p);
+void *bump__resize_newest(bump_t *b, void *p, size_t size);
 
 /* arena.c: the alignment bump_malloc gives a block of n bytes. */
 size_t bump__natural_align(size_t n);
@@ -295,16 +332,30 @@ struct bump_chain_step {
 	char *top, *last, *dirty_end;
 };
 /*
- * The current block cannot hold size bytes aligned to align: append a
- * block that can (a chunk, or the arena's own reservation) and make it
- * current.  0; or -1 with errno = ENOMEM and nothing changed.
+ * How much bigger than the current chunk a new one is, at least (as a
+ * power of two): the chain's own growth (four times while small, then
+ * twice), or four times for a newest block that moves (bump_realloc).
  */
-int bump__chain_extend(bump_t *b, size_t size, size_t align,
+#define BUMP__GROWTH_CHAIN 0
+#define BUMP__GROWTH_MOVE 2
+/*
+ * The current block cannot hold size bytes aligned to align: append a
+ * block that can (a chunk, or the arena's own reservation), at least
+ * 2^growth times the current chunk, and make it current.  0; or -1 with
+ * errno = ENOMEM and nothing changed.
+ */
+int bump__chain_extend(bump_t *b, size_t size, size_t align, unsigned growth,
     struct bump_chain_step *step);
 /* The allocation after the step failed: the chain is as it was. */
 void bump__chain_undo(bump_t *b, const struct bump_chain_step *step);
 /* The allocation after the step succeeded: an empty block before goes. */
 void bump__chain_step_done(bump_t *b, const struct bump_chain_step *step);
+/*
+ * The newest block has moved out of the block before the current one,
+ * which held nothing else: give that one back; the current block takes its
+ * place in the chain and its logical offset.
+ */
+void bump__chain_drop_previous(bump_t *b);
 
 /*
  * arena_chain.c, debug builds: abort unless the chain agrees with the

@@ -5,9 +5,11 @@
  * How arenas grow.  A new arena holds no memory but its bookkeeping (a
  * chunk of its own, see arena_create.c).  Its first allocation takes a
  * chunk big enough for it (256 bytes at least); each later chunk is at
- * least twice the one before (four times while small), so a growing arena
- * takes O(log n) chunks and a growing newest block copies less than its
- * final size in all.  Once the next chunk would exceed BUMP_CHUNK_MAX_SHIFT
+ * least twice the one before (four times while small, and for a newest
+ * block that bump_realloc moves), so a growing arena takes O(log n) chunks
+ * and a growing newest block copies less than its final size in all.  A
+ * chunk that the newest block leaves holding nothing else goes back at
+ * once (bump__chain_drop_previous).  Once the next chunk would exceed BUMP_CHUNK_MAX_SHIFT
  * (or the chain is full) the arena moves to a reservation of its own
  * (arena_region.c), committed as it is used.  BUMP_THREADSAFE,
  * BUMP_HUGEPAGES and BUMP_PREFAULT arenas have their reservation from the
@@ -99,9 +101,12 @@ bump__chain_back_to(bump_t *b, unsigned i, char *top)
 
 /* ---- Extending the chain ------------------------------------------------ */
 
-/* The shift of the chunk for a block that needs need bytes at offset used. */
+/*
+ * The shift of the chunk for a block that needs need bytes at offset used,
+ * at least 2^growth times the current chunk.
+ */
 static unsigned
-choose_chunk(const bump_t *b, size_t need, size_t used)
+choose_chunk(const bump_t *b, size_t need, size_t used, unsigned growth)
 {
 	unsigned kind = bump__current_kind(b), shift = bump__log2_ceil(need);
 	/* No bigger than the cap can use. */
@@ -113,8 +118,10 @@ choose_chunk(const bump_t *b, size_t need, size_t used)
 		if (shift < recalled)
 			shift = recalled;
 	}
-	if (b->nblocks > 0 && shift < kind + GROWTH(kind))
-		shift = kind + GROWTH(kind);
+	if (growth < GROWTH(kind))
+		growth = GROWTH(kind);
+	if (b->nblocks > 0 && shift < kind + growth)
+		shift = kind + growth;
 	if (shift > most)
 		shift = most;
 	if (shift < BUMP_CHUNK_MIN_SHIFT)
@@ -154,7 +161,7 @@ take_block(bump_t *b, unsigned shift, size_t used)
 }
 
 int
-bump__chain_extend(bump_t *b, size_t size, size_t align,
+bump__chain_extend(bump_t *b, size_t size, size_t align, unsigned growth,
     struct bump_chain_step *step)
 {
 	size_t used = bump__used(b), lead = bump__round_up(b->redzone, align);
@@ -170,8 +177,8 @@ bump__chain_extend(bump_t *b, size_t size, size_t align,
 	step->last = b->last;
 	step->dirty_end = b->dirty_end;
 	bump__region_save(b);
-	return take_block(b,
-	    choose_chunk(b, bump__max_size(lead + size, align), used), used);
+	return take_block(b, choose_chunk(b, bump__max_size(lead + size, align),
+	    used, growth), used);
 }
 
 void
@@ -206,6 +213,25 @@ bump__chain_step_done(bump_t *b, const struct bump_chain_step *step)
 		bump__block_move(b, n - 1, n);
 		b->nblocks = n;
 	}
+	bump__check_chain(b);
+}
+
+void
+bump__chain_drop_previous(bump_t *b)
+{
+	unsigned i = b->nblocks - 2;
+	size_t offset = b->block[i].offset;
+	char *top = b->top, *last = b->last, *dirty = b->dirty_end;
+
+	BUMP_ASSERT(b->nblocks >= 2 && bump__is_chunk(b->block_kind[i]));
+	b->peak = bump__peak(b);	/* both copies were handed out */
+	bump__region_save(b);
+	bump__chain_drop(b, i);
+	bump__block_move(b, i, i + 1);
+	b->block[i].offset = offset;
+	bump__chain_enter(b, i, top, 0);	/* the limit follows the offset */
+	b->last = last;
+	b->dirty_end = dirty;	/* the same block: what it knew still holds */
 	bump__check_chain(b);
 }
 

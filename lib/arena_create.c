@@ -72,8 +72,13 @@ bump_create_in(void *buf, size_t size, unsigned flags)
 	uintptr_t at = (uintptr_t)buf, header;
 	bump_t *b;
 
+	/*
+	 * The bookkeeping starts at a multiple of BUMP_MAX_ALIGN, so that the
+	 * region after it does too (its size is one): whatever the buffer's
+	 * address, bump_capacity() bytes can then be had in one block.
+	 */
 	if (buf == NULL || (flags & ~(unsigned)BUMP_ALL_FLAGS) ||
-	    (header = bump__align_up(at, _Alignof(struct bump)) - at) > size ||
+	    (header = bump__align_up(at, BUMP_MAX_ALIGN) - at) > size ||
 	    size - header < sizeof(struct bump) + 1) {
 		errno = EINVAL;
 		return NULL;

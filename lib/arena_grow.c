@@ -1,12 +1,14 @@
 /*
  * arena_grow.c - growing objects: bytes and printf output appended to an
- * object at the top of an arena, then finished into a pointer.
+ * object at the top of an arena, or written into the room at its end,
+ * then finished into a pointer.
  *
  * In a plain arena the object is the newest block while nothing else is
- * allocated: bump_realloc() grows it in place up to the end of its chunk
- * (bump__in_place_max() says how far), then moves it once into a chunk
- * four times as big, or into the arena's own reservation, where it grows
- * in place for good.  An object that another
+ * allocated: it starts with what its chunk has left (up to IN_PLACE_STEP),
+ * bump__resize_newest() grows it in place up to the end of its chunk, then
+ * bump_realloc() moves it once into a chunk four times as big (giving back
+ * the chunk it left, if that held nothing else), or into the arena's own
+ * reservation, where it grows in place for good.  An object that another
  * allocation has buried is copied once, to a new block at the top, when it
  * next grows.  A BUMP_THREADSAFE arena has no newest block: there every
  * growth is one copy of the object (geometric, so each byte is copied
@@ -24,33 +26,34 @@
 #include "bump_alloc.h"
 #include "format.h"
 
-enum {
-	PROBED = 1u << 0,	/* SHARED below is known */
-	SHARED = 1u << 1	/* no newest block: a BUMP_THREADSAFE arena */
-};
-
 /*
- * The first block of an object; it then doubles.  In a plain arena, whose
- * newest block grows and shrinks in place for free, objects start bigger
- * and grow at least to IN_PLACE_STEP: fewer calls, and finishing gives the
- * rest back anyway.  An object buried by other blocks keeps its room, so
- * the first block stays small where that is unknown.
+ * The first block of an object (aligned as bump_malloc() aligns a block of
+ * its size: to BUMP_MAX_ALIGN); it then doubles.  In a plain arena, whose
+ * newest block grows and shrinks in place for free, an object starts with
+ * the rest of its chunk, up to IN_PLACE_STEP (PLAIN_FIRST_CAP at least),
+ * and grows in steps of IN_PLACE_STEP at least: a string of a few hundred
+ * bytes then takes one call to start and one to finish, and finishing
+ * gives the rest back anyway.  An object buried by other blocks keeps its
+ * room: at most IN_PLACE_STEP is lost so.
  */
 #define FIRST_CAP ((size_t)64)
 #define PLAIN_FIRST_CAP ((size_t)512)
 #define IN_PLACE_STEP ((size_t)4096)
+_Static_assert(FIRST_CAP >= BUMP_MAX_ALIGN, "an object's block is aligned "
+    "as bump_malloc() aligns its size");
 
+/* No builder, or its arena is NULL or destroyed (with an object or not). */
 static int
 invalid(const bump_grow_t *g)
 {
-	if (g == NULL || g->arena == NULL) {
+	if (g == NULL || !bump__live(g->arena)) {
 		errno = EINVAL;
 		return 1;
 	}
 	return 0;
 }
 
-/* Forget the object; the arena and what was learnt about it stay. */
+/* Forget the object; the builder keeps its arena. */
 static void
 forget_object(bump_grow_t *g)
 {
@@ -70,52 +73,54 @@ bump_grow_init(bump_grow_t *g, bump_t *b)
 }
 
 /*
- * The object is the newest block of a plain arena, so bump_realloc()
- * resizes it in place within its chunk.  (Exact: a block allocated since,
- * even one freed again, makes it an older block.)
+ * How far the object may grow where it stands: to its chunk's end when it
+ * is the newest block of a plain arena, so that bump_realloc() resizes it
+ * in place; 0 otherwise.  (Exact: a block allocated since, even one freed
+ * again, makes it an older block.)
  */
-static int
-is_newest(const bump_t *b, const bump_grow_t *g)
+static size_t
+in_place_max(const bump_grow_t *g)
 {
-	return bump__in_place_max(b, g->data) != 0;
+	return bump__in_place_max(g->arena, g->data);
 }
 
 /*
- * A first block of cap bytes; mark_ is where the object's bytes begin.
- * The first block a builder takes also tells whether the arena is shared:
- * only a plain arena has a newest block.
+ * A new block of cap bytes at the top of the arena for the object, which
+ * moves there (a copy) if it had a block; mark_ is where its bytes begin.
  */
 static char *
-first_block(bump_grow_t *g, size_t cap)
+new_block(bump_grow_t *g, size_t cap)
 {
-	size_t mark = bump_used(g->arena);
-	char *p = bump_malloc(g->arena, cap);
+	size_t mark = bump__used(g->arena);
+	char *p = bump__alloc(g->arena, cap, BUMP_MAX_ALIGN);
 
 	if (p == NULL)
 		return NULL;
+	if (g->data != NULL)
+		memcpy(p, g->data, g->len + 1);		/* the one copy */
+	else
+		p[0] = '\0';
 	g->mark_ = mark;
-	if (!(g->state_ & PROBED))
-		g->state_ |= PROBED |
-		    (bump__in_place_max(g->arena, p) == 0 ? SHARED : 0);
-	p[0] = '\0';
 	return p;
 }
 
-/* Move or grow the object into a block of cap bytes; NULL and errno. */
+/*
+ * Grow the object into a block of cap bytes: in place up to room (what
+ * in_place_max() said), else in a new block; NULL and errno.
+ */
 static char *
-grow_to(bump_grow_t *g, size_t cap)
+grow_to(bump_grow_t *g, size_t cap, size_t room)
 {
-	size_t mark = bump_used(g->arena);
-	char *p;
+	char *p = NULL;
 
-	if (g->data == NULL) {
-		p = first_block(g, cap);
-	} else if (is_newest(g->arena, g)) {
-		/* In place, or one move into the next chunk (its old copy stays). */
-		p = bump_realloc(g->arena, g->data, cap);
-	} else if ((p = bump_malloc(g->arena, cap)) != NULL) {
-		memcpy(p, g->data, g->len + 1);		/* the one copy */
-		g->mark_ = mark;	/* the object's bytes now begin here */
+	if (room != 0) {
+		/* In place, or one move into the next chunk. */
+		if (cap <= room)
+			p = bump__resize_newest(g->arena, g->data, cap);
+		if (p == NULL)
+			p = bump_realloc(g->arena, g->data, cap);
+	} else {
+		p = new_block(g, cap);
 	}
 	if (p == NULL)
 		return NULL;
@@ -124,44 +129,58 @@ grow_to(bump_grow_t *g, size_t cap)
 	return p;
 }
 
+/*
+ * The block an object that needs need bytes grows into, room being how far
+ * it may grow where it stands (0 for none).
+ */
+static size_t
+choose_cap(const bump_grow_t *g, size_t need, size_t room)
+{
+	int plain = !bump__is_threadsafe(g->arena);
+	size_t want = g->cap <= SIZE_MAX / 2 ? 2 * g->cap : need, left;
+
+	want = bump__max_size(want, need);
+	want = bump__max_size(want, !plain ? FIRST_CAP :
+	    g->data == NULL ? PLAIN_FIRST_CAP : IN_PLACE_STEP);
+	if (g->data == NULL) {
+		/* A new object in a plain arena: the rest of its chunk, to a step. */
+		if (plain && (left = bump__room_above_top(g->arena)) >= need)
+			want = bump__min_size(left,
+			    bump__max_size(want, IN_PLACE_STEP));
+	} else if (room >= need) {
+		/* Fill the chunk the object is in before moving on. */
+		want = bump__min_size(want, room);
+	} else if (room != 0 && want / 4 < g->cap && g->cap <= SIZE_MAX / 4) {
+		/*
+		 * Move into a chunk four times as big, so that all the moves
+		 * together copy less than 4/3 of the object (doubling would
+		 * copy up to twice it), and fewer times.
+		 */
+		want = 4 * g->cap;
+	}
+	return want;
+}
+
 /* Room for n more bytes and the NUL after them; 0, or -1 and errno. */
 static int
 make_room(bump_grow_t *g, size_t n)
 {
-	int saved_errno = errno;
-	size_t need, want, floor, room;
+	int saved_errno;
+	size_t need, want, room;
 
 	if (g->data != NULL && n < g->cap - g->len)
 		return 0;
+	saved_errno = errno;
 	if (n > SIZE_MAX - 1 - g->len) {
 		errno = ENOMEM;
 		return -1;
 	}
 	need = g->len + n + 1;
-	want = g->cap <= SIZE_MAX / 2 ? 2 * g->cap : need;
-	if (want < need)
-		want = need;
-	if ((g->state_ & (PROBED | SHARED)) != PROBED)
-		floor = FIRST_CAP;
-	else
-		floor = g->data == NULL ? PLAIN_FIRST_CAP : IN_PLACE_STEP;
-	if (want < floor)
-		want = floor;
-	/*
-	 * Fill the chunk the object is in before moving on to the next; and
-	 * move into one four times as big, so that all the moves together
-	 * copy less than 4/3 of the object (doubling would copy up to twice
-	 * it), and fewer times.
-	 */
-	room = g->data != NULL ? bump__in_place_max(g->arena, g->data) : 0;
-	if (room >= need) {
-		if (want > room)
-			want = room;
-	} else if (room != 0 && want / 4 < g->cap && g->cap <= SIZE_MAX / 4) {
-		want = 4 * g->cap;
-	}
+	room = in_place_max(g);
+	want = choose_cap(g, need, room);
 	/* Near the end of the arena, exactly what is needed may still fit. */
-	if (grow_to(g, want) == NULL && (want == need || grow_to(g, need) == NULL))
+	if (grow_to(g, want, room) == NULL &&
+	    (want == need || grow_to(g, need, room) == NULL))
 		return -1;
 	errno = saved_errno;
 	return 0;
@@ -245,21 +264,43 @@ bump_grow_printf(bump_grow_t *g, const char *fmt, ...)
 void *
 bump_grow_finish(bump_grow_t *g, size_t *len)
 {
-	int saved_errno = errno;
 	char *p, *shrunk;
 
-	if (invalid(g) || make_room(g, 0) != 0)
+	if (invalid(g) || (g->data == NULL && make_room(g, 0) != 0))
 		return NULL;
 	p = g->data;
 	/* Give the slack back while the object is the newest block. */
-	if (g->cap > g->len + 1 && is_newest(g->arena, g) &&
-	    (shrunk = bump_realloc(g->arena, p, g->len + 1)) != NULL)
+	if (g->cap > g->len + 1 &&
+	    (shrunk = bump__resize_newest(g->arena, p, g->len + 1)) != NULL)
 		p = shrunk;
 	if (len != NULL)
 		*len = g->len;
 	forget_object(g);
-	errno = saved_errno;
 	return p;
+}
+
+void *
+bump_grow_room(bump_grow_t *g, size_t n)
+{
+	if (invalid(g) || make_room(g, n) != 0)
+		return NULL;
+	return g->data + g->len;
+}
+
+int
+bump_grow_commit(bump_grow_t *g, size_t n)
+{
+	if (invalid(g))
+		return -1;
+	if (g->data == NULL ? n != 0 : n >= g->cap - g->len) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (g->data != NULL) {
+		g->len += n;
+		g->data[g->len] = '\0';
+	}
+	return 0;
 }
 
 void
@@ -272,7 +313,7 @@ bump_grow_abandon(bump_grow_t *g)
 	 * older chunks as it moved: the arena is back where it began.  A
 	 * buried object gives nothing back.
 	 */
-	if (g->data != NULL && is_newest(g->arena, g)) {
+	if (in_place_max(g) != 0) {
 		bump_mark_t start = { g->mark_ };
 
 		bump_rewind(g->arena, start);

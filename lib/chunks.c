@@ -9,6 +9,7 @@
  * and the other half waits in its class's free list.  Free chunks are
  * never merged on the hot path: a chunk given back goes on its class's
  * list and the next request of that size takes it, with no system call.
+ * bump__chunks_purge merges free buddies back before it purges them.
  *
  * Each size class has a lock held for a few instructions (push or pop),
  * so threads meet only when they want chunks of the same size at the same
@@ -18,6 +19,7 @@
 
 #include <errno.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "atomic.h"
 #include "bits.h"
@@ -27,12 +29,16 @@
 /* A free chunk's first bytes. */
 struct bump_free_chunk_ {
 	struct bump_free_chunk_ *next;
-	uint32_t fresh;		/* apart from this header, every byte is zero */
-	uint32_t shift;
+	uint8_t fresh;		/* apart from this header, every byte is zero */
+	uint8_t shift;
+	uint16_t unused;
+	uint32_t resident;	/* in a purge: its pages in RAM (see below) */
 };
 
-_Static_assert(sizeof(struct bump_free_chunk_) <=
-    ((size_t)1 << BUMP_CHUNK_MIN_SHIFT), "a free chunk holds its header");
+_Static_assert(sizeof(struct bump_free_chunk_) <= BUMP_CHUNK_HEADER_SIZE &&
+    BUMP_CHUNK_HEADER_SIZE <= ((size_t)1 << BUMP_CHUNK_MIN_SHIFT),
+    "a free chunk holds its header, which takes what chunks.h says");
+_Static_assert(BUMP_CHUNK_MAX_SHIFT < 256, "a shift fits its byte");
 _Static_assert(BUMP_CHUNK_SPAN % ((size_t)1 << BUMP_CHUNK_MAX_SHIFT) == 0,
     "a span is carved into whole chunks of the largest size");
 
@@ -213,8 +219,8 @@ class_push(struct bump_chunks *pool, void *chunk, unsigned shift, int fresh)
 {
 	struct bump_free_chunk_ *f = chunk;
 
-	f->fresh = (uint32_t)fresh;
-	f->shift = shift;
+	f->fresh = (uint8_t)fresh;
+	f->shift = (uint8_t)shift;
 	class_push_list(pool, shift, f, f, 1, !fresh);
 }
 
@@ -236,11 +242,8 @@ class_pop(struct bump_chunks *pool, unsigned shift, int *fresh)
 	if (f == NULL)
 		return NULL;
 	*fresh = (int)f->fresh;
-	if (*fresh) {	/* the header was the only written part */
-		f->next = NULL;
-		f->fresh = 0;
-		f->shift = 0;
-	}
+	if (*fresh)	/* the header was the only written part */
+		memset(f, 0, sizeof *f);
 	return f;
 }
 
@@ -364,6 +367,31 @@ bump__chunk_get(struct bump_chunks *pool, unsigned shift, int *fresh)
 
 /* ---- giving back ------------------------------------------------------ */
 
+/*
+ * A chunk of a page or more beyond the cache's bound is purged at once.
+ * Chunks below a page (the first chunks and bookkeeping of small arenas)
+ * cannot be purged one by one; they stay cached until bump__chunks_purge
+ * merges them back into whole pages and larger chunks (a sort of all of
+ * them: far too slow for every put, measured at 20 times the cost of a
+ * destroy).
+ */
+void
+bump__chunk_put(struct bump_chunks *pool, void *chunk, unsigned shift)
+{
+	size_t size = (size_t)1 << shift;
+	int saved = errno, fresh = 0;
+
+	BUMP_ASSERT(shift >= BUMP_CHUNK_MIN_SHIFT &&
+	    shift <= BUMP_CHUNK_MAX_SHIFT);
+	BUMP_ASSERT(((uintptr_t)chunk & (size - 1)) == 0);
+	BUMP_ASSERT(in_a_span(pool, chunk, size));
+	if (size >= bump__os_page_size() && cached_bytes(pool, shift) + size >
+	    BUMP_CHUNK_CACHE)
+		fresh = bump__os_purge(chunk, size) == 0;
+	class_push(pool, chunk, shift, fresh);
+	errno = saved;
+}
+
 /* Sort a list by address (merge sort: no memory needed). */
 static struct bump_free_chunk_ *
 sort_by_address(struct bump_free_chunk_ *list)
@@ -397,7 +425,7 @@ sort_by_address(struct bump_free_chunk_ *list)
 	return head.next;
 }
 
-/* The chunks merge_small leaves as they were, as lists per class. */
+/* Chunks on their way back to the lists, as lists per class. */
 struct kept_chunks {
 	struct bump_free_chunk_ *head[BUMP_CHUNK_CLASSES];
 	struct bump_free_chunk_ *tail[BUMP_CHUNK_CLASSES];
@@ -427,17 +455,39 @@ push_kept(struct bump_chunks *pool, const struct kept_chunks *kept)
 			    kept->dirty[i]);
 }
 
-/* Every free chunk of the classes below page_shift, sorted by address. */
+/*
+ * A purge can give back only whole pages, and the header it writes again
+ * into a purged chunk brings that chunk's first page back into RAM (the
+ * first purges did this to every chunk they purged, and RSS stayed where it
+ * was).  So free buddies are merged first, into chunks as large as they
+ * go (4 MiB), and each is purged once, its header written once.
+ *
+ * What a purge gives back is counted in pages that were in RAM, as the OS
+ * tells (bump__os_resident_pages), or else as estimated here: of a chunk of
+ * a page or more, all of them when it was written, or the first (its
+ * header) when it is fresh; a chunk smaller than a page holds its header
+ * on a page in RAM, so a page's worth of them counts one page.
+ */
+static uint32_t
+resident_pages(const struct bump_free_chunk_ *f, size_t page)
+{
+	size_t size = (size_t)1 << f->shift;
+
+	return size <= page || f->fresh ? 1 : (uint32_t)(size / page);
+}
+
+/* Every free chunk of every class, sorted by address, resident noted. */
 static struct bump_free_chunk_ *
-take_small_sorted(struct bump_chunks *pool, unsigned page_shift)
+take_all_sorted(struct bump_chunks *pool, size_t page)
 {
 	struct bump_free_chunk_ *all = NULL, *list, *next;
 	size_t n;
 
-	for (unsigned s = BUMP_CHUNK_MIN_SHIFT; s < page_shift; s++) {
+	for (unsigned s = BUMP_CHUNK_MIN_SHIFT; s <= BUMP_CHUNK_MAX_SHIFT; s++) {
 		for (list = class_take_all(pool, s, &n); list != NULL;
 		    list = next) {
 			next = list->next;
+			list->resident = resident_pages(list, page);
 			list->next = all;
 			all = list;
 		}
@@ -445,120 +495,92 @@ take_small_sorted(struct bump_chunks *pool, unsigned page_shift)
 	return sort_by_address(all);
 }
 
-/*
- * 1 when f and the chunks after it on the sorted list tile f's page (f
- * starts the page and each chunk starts where the one before ended); then
- * *after is the first chunk past the page, and *dirty the bytes of the
- * run's written chunks.
- */
+/* 1 when lo and hi are the two halves of a chunk twice their size. */
 static int
-tiles_page(struct bump_free_chunk_ *f, size_t page,
-    struct bump_free_chunk_ **after, size_t *dirty)
+are_buddies(const struct bump_free_chunk_ *lo,
+    const struct bump_free_chunk_ *hi)
 {
-	uintptr_t at = (uintptr_t)f, end = at;
-	struct bump_free_chunk_ *run;
+	size_t size = (size_t)1 << lo->shift;
 
-	if (at % page != 0)
-		return 0;
-	for (run = f; run != NULL && (uintptr_t)run == end && end - at < page;
-	    run = run->next)
-		end += (size_t)1 << run->shift;
-	if (end - at != page)
-		return 0;
-	*dirty = 0;
-	for (struct bump_free_chunk_ *c = f; c != run; c = c->next)
-		*dirty += c->fresh ? 0 : (size_t)1 << c->shift;
-	*after = run;
-	return 1;
+	return lo->shift == hi->shift && lo->shift < BUMP_CHUNK_MAX_SHIFT &&
+	    ((uintptr_t)lo & (2 * size - 1)) == 0 &&
+	    (uintptr_t)lo + size == (uintptr_t)hi;
 }
 
 /*
- * Chunks smaller than a page cannot be purged one by one: gather every
- * class below a page, find the pages they tile completely, purge those
- * and keep them as free (fresh) pages; the rest goes back as it was (so
- * does a page the OS refuses to purge).  Returns the bytes given back to
- * the OS.
+ * Merge the buddies of a list sorted by address, as far as they go: each
+ * chunk is pushed on a stack (the list, reversed), and merged with the one
+ * below while the two are buddies.  A merged chunk is fresh when both
+ * halves were; the upper half's header is cleared, so that a fresh chunk
+ * still reads zero apart from its own.
  */
-static size_t
-merge_small(struct bump_chunks *pool)
+static struct bump_free_chunk_ *
+merge_buddies(struct bump_free_chunk_ *sorted, size_t page)
 {
-	size_t page = bump__os_page_size(), given = 0, dirty;
-	unsigned page_shift = bump__log2_ceil(page);
-	struct kept_chunks kept = { 0 };
-	struct bump_free_chunk_ *f, *next, *after;
+	struct bump_free_chunk_ *stack = NULL, *next, *lo;
 
-	if (page_shift > BUMP_CHUNK_MAX_SHIFT)
-		return 0;
-	for (f = take_small_sorted(pool, page_shift); f != NULL; f = next) {
-		next = f->next;
-		if (tiles_page(f, page, &after, &dirty) &&
-		    bump__os_purge(f, page) == 0) {
-			given += dirty;
-			next = after;
-			class_push(pool, f, page_shift, 1);
-		} else {
-			keep_chunk(&kept, f);
+	for (; sorted != NULL; sorted = next) {
+		next = sorted->next;
+		sorted->next = stack;
+		stack = sorted;
+		while ((lo = stack->next) != NULL && are_buddies(lo, stack)) {
+			lo->fresh = lo->fresh && stack->fresh;
+			lo->resident = ((size_t)2 << lo->shift) <= page ? 1 :
+			    lo->resident + stack->resident;
+			lo->shift++;
+			memset(stack, 0, sizeof *stack);
+			stack = lo;
 		}
 	}
-	push_kept(pool, &kept);
-	return given;
+	return stack;
 }
 
 /*
- * A chunk of a page or more beyond the cache's bound is purged at once.
- * Chunks below a page (the first chunks and bookkeeping of small arenas)
- * cannot be purged one by one; they stay cached until bump__chunks_purge
- * merges the pages they tile back together (a sort of all of them: far
- * too slow for every put, measured at 20 times the cost of a destroy).
+ * Purge chunk f (a page or more); returns the bytes given back: its
+ * resident pages but the one its header is written into again.  A chunk
+ * the OS refuses to purge stays as it was.
  */
-void
-bump__chunk_put(struct bump_chunks *pool, void *chunk, unsigned shift)
+static size_t
+purge_merged(struct bump_free_chunk_ *f, size_t page)
 {
-	size_t size = (size_t)1 << shift;
-	int saved = errno, fresh = 0;
+	unsigned shift = f->shift;
+	size_t resident = f->resident;
 
-	BUMP_ASSERT(shift >= BUMP_CHUNK_MIN_SHIFT &&
-	    shift <= BUMP_CHUNK_MAX_SHIFT);
-	BUMP_ASSERT(((uintptr_t)chunk & (size - 1)) == 0);
-	BUMP_ASSERT(in_a_span(pool, chunk, size));
-	if (size >= bump__os_page_size() && cached_bytes(pool, shift) + size >
-	    BUMP_CHUNK_CACHE)
-		fresh = bump__os_purge(chunk, size) == 0;
-	class_push(pool, chunk, shift, fresh);
-	errno = saved;
+	(void)bump__os_resident_pages(f, (size_t)1 << shift, &resident);
+	if (bump__os_purge(f, (size_t)1 << shift) != 0)
+		return 0;
+	f->fresh = 1;	/* the purge dropped the header too: again */
+	f->shift = (uint8_t)shift;
+	return (bump__max_size(resident, 1) - 1) * page;
 }
 
 size_t
 bump__chunks_purge(struct bump_chunks *pool)
 {
-	size_t page = bump__os_page_size(), given, n;
+	size_t page = bump__os_page_size(), given = 0;
+	struct kept_chunks kept = { 0 };
+	struct bump_free_chunk_ *f, *next, *purge = NULL;
 	int saved = errno;
 
 	if (pool == NULL)
 		return 0;
-	given = merge_small(pool);
-	for (unsigned s = BUMP_CHUNK_MIN_SHIFT; s <= BUMP_CHUNK_MAX_SHIFT; s++) {
-		struct bump_free_chunk_ *list, *f, *last = NULL;
-		size_t size = (size_t)1 << s, dirty = 0;
-
-		if (size < page || (list = class_take_all(pool, s, &n)) == NULL)
-			continue;
-		for (f = list; f != NULL; last = f, f = f->next) {
-			struct bump_free_chunk_ *next = f->next;
-
-			if (f->fresh)
-				continue;
-			if (bump__os_purge(f, size) != 0) {
-				dirty++;
-				continue;
-			}
-			/* The purge dropped the header too: write it again. */
-			f->next = next;
-			f->fresh = 1;
-			f->shift = s;
-			given += size;
+	/* What is not purged goes back first, before any system call. */
+	for (f = merge_buddies(take_all_sorted(pool, page), page); f != NULL;
+	    f = next) {
+		next = f->next;
+		if (((size_t)1 << f->shift) >= page &&
+		    (!f->fresh || f->resident > 1)) {
+			f->next = purge;
+			purge = f;
+		} else {
+			keep_chunk(&kept, f);
 		}
-		class_push_list(pool, s, list, last, n, dirty);
+	}
+	push_kept(pool, &kept);
+	for (f = purge; f != NULL; f = next) {
+		next = f->next;
+		given += purge_merged(f, page);
+		class_push(pool, f, f->shift, f->fresh);
 	}
 	errno = saved;
 	return given;

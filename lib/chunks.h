@@ -26,19 +26,22 @@
  *  - bump__chunks_owns(pool, p): 1 when p lies in a fixed pool's range;
  *    constant time, lock-free.
  *  - bump__chunks_purge(pool): every cached free chunk's memory goes back
- *    to the OS now; returns the bytes given back.
+ *    to the OS now; returns the bytes given back, by which the process's
+ *    resident memory falls.
  *  - bump__chunks_usage(pool, &in_use, &cached): bytes handed out and
  *    bytes kept committed in the cache, for statistics.
  *
  * Added by the implementation:
  *  - A chunk given back must be addressable for ASan and Valgrind (the
- *    layer keeps its free-list link in the chunk's first bytes).
+ *    layer keeps its free-list link in the chunk's first
+ *    BUMP_CHUNK_HEADER_SIZE bytes).
  *  - The cache keeps at most BUMP_CHUNK_CACHE bytes of written chunks of a
  *    page or more per pool; beyond it a chunk given back is purged (its
  *    pages go back to the OS, its addresses stay in the pool).  Chunks
  *    smaller than a page are kept (at most as many as were ever in use at
- *    once) until bump__chunks_purge, which merges whole pages of them
- *    back and purges those.
+ *    once) until bump__chunks_purge, which merges free buddies of every
+ *    size into chunks as large as they go (4 MiB) and purges those, so
+ *    that the header it writes again costs one page per merged chunk.
  *  - Locks are per size class (plus one for carving new memory), held for
  *    a few instructions, never nested, and taken around fork() by handlers
  *    the layer registers itself (bump__os_atfork): a child of a
@@ -51,7 +54,8 @@
  *    get and put on the shared pool, but a thread keeps up to 8 chunks of
  *    each size from 256 bytes to 16 KiB it gave back (at most 254 KiB), and
  *    takes them again with no lock and without touching their memory.
- *    Where the OS has no thread-exit hook (Windows) there is no cache.
+ *    Where the OS refuses a thread-exit hook there is no cache (on
+ *    Windows the hook is fiber-local storage: each fiber has a cache).
  *  - bump__chunks_flush_thread(): the calling thread's cached chunks go
  *    back to the shared pool (also done when the thread exits), and what
  *    it remembered is forgotten.
@@ -72,6 +76,8 @@
 
 #define BUMP_CHUNK_MIN_SHIFT 8		/* 256 bytes: a small arena's first */
 #define BUMP_CHUNK_MAX_SHIFT 22		/* 4 MiB */
+/* The bytes at a free chunk's start that the layer writes (its link). */
+#define BUMP_CHUNK_HEADER_SIZE 16
 
 /* Free chunks of a page or more the cache keeps per pool before purging. */
 #define BUMP_CHUNK_CACHE ((size_t)32 << 20)

@@ -13,9 +13,11 @@
  * (bump_purge does).
  *
  * The cache itself lives in a chunk of the pool (no malloc); the thread
- * finds it through one initial-exec thread-local pointer.  Where the OS
- * gives no thread-exit hook (Windows here: BUMP_OS_THREAD_EXIT is 0) there
- * is no cache: every chunk goes through the lists.
+ * finds it through one initial-exec thread-local pointer, or where that
+ * would be emulated with a malloc (mingw: BUMP_OS_TLS_EMULATED) through
+ * the OS's thread-exit hook, which holds it anyway (fiber-local storage on
+ * Windows: there each fiber has a cache of its own).  Where the OS refuses
+ * the hook there is no cache: every chunk goes through the lists.
  */
 #include <config.h>
 
@@ -56,21 +58,42 @@ _Static_assert(CACHE_SHIFT >= BUMP_CHUNK_MIN_SHIFT &&
 
 static BUMP_THREAD_LOCAL struct thread_cache *tls_cache;
 
-/*
- * The calling thread's cache, or NULL.  Where no thread's exit can be
- * watched there is never one, and the thread-local pointer is not even
- * read (an emulated one may allocate at a thread's first access).
- */
-static inline struct thread_cache *
-my_cache(void)
-{
-	return BUMP_OS_THREAD_EXIT ? tls_cache : NULL;
-}
-
 /* The exit key: being made once, then ready or refused for good. */
 enum { KEY_NOT_YET, KEY_MAKING, KEY_READY, KEY_REFUSED };
 static int key_state;
 static int exit_key;
+
+/*
+ * The calling thread's cache, or NULL.  Where thread-local storage is
+ * emulated the thread-local pointer is never read (an emulated one may
+ * allocate at a thread's first access): the exit hook holds the cache.
+ */
+static inline struct thread_cache *
+my_cache(void)
+{
+	if (!BUMP_OS_TLS_EMULATED)
+		return tls_cache;
+	return bump_atomic_load(&key_state, ACQUIRE) == KEY_READY ?
+	    bump__os_thread_exit_state(exit_key) : NULL;
+}
+
+/*
+ * Make c (or NULL) the calling thread's cache, and what its exit gives
+ * back; 0, or -1 when the OS cannot watch it (c is not the cache then).
+ * The thread-local pointer first, so that even a nested call (glibc may
+ * allocate for a thread's key) finds the cache.
+ */
+static int
+set_my_cache(struct thread_cache *c)
+{
+	if (!BUMP_OS_TLS_EMULATED)
+		tls_cache = c;
+	if (bump__os_thread_exit_watch(exit_key, c) == 0)
+		return 0;
+	if (!BUMP_OS_TLS_EMULATED)
+		tls_cache = NULL;
+	return -1;
+}
 
 static int
 is_cached_size(unsigned shift)
@@ -78,14 +101,20 @@ is_cached_size(unsigned shift)
 	return shift >= CACHED_MIN_SHIFT && shift <= CACHED_MAX_SHIFT;
 }
 
-/* Give every chunk of cache c back to the pool, and the cache itself. */
+/*
+ * Give every chunk of cache c back to the pool, and the cache itself: the
+ * exit hook.  On Windows it may run for another fiber's cache, on the
+ * thread that deletes that fiber: only the calling thread's own cache is
+ * forgotten (before anything else, as later exit hooks may allocate).
+ */
 static void
 close_cache(void *state)
 {
 	struct thread_cache *c = state;
 	struct bump_chunks *pool = bump__chunks_shared();
 
-	tls_cache = NULL;
+	if (my_cache() == c)
+		(void)set_my_cache(NULL);
 	for (unsigned i = 0; i < CACHED_CLASSES; i++)
 		while (c->count[i] > 0)
 			bump__chunk_put(pool, c->slot[i][--c->count[i]],
@@ -99,8 +128,7 @@ static int have_key(void);
 /*
  * Made when the library is loaded, so that it is one of the process's
  * first keys: glibc's pthread_setspecific allocates for keys past the
- * 32nd, and the library must not call malloc.  tls_cache is set before the
- * key is, so that even then a nested call finds the cache.
+ * 32nd, and the library must not call malloc.
  */
 __attribute__((constructor)) static void
 make_key(void)
@@ -143,8 +171,11 @@ open_cache(void)
 		c->count[i] = 0;
 	c->first_shift = 0;
 	c->first_credits = 0;
-	tls_cache = c;
-	bump__os_thread_exit_watch(exit_key, c);
+	if (set_my_cache(c) != 0) {
+		bump__chunk_put(bump__chunks_shared(), c, CACHE_SHIFT);
+		errno = saved;
+		return NULL;
+	}
 	return c;
 }
 
@@ -190,7 +221,7 @@ bump__chunks_flush_thread(void)
 	struct thread_cache *c = my_cache();
 
 	if (c != NULL) {
-		bump__os_thread_exit_watch(exit_key, NULL);
+		(void)set_my_cache(NULL);
 		close_cache(c);
 	}
 }

@@ -208,13 +208,21 @@ bump__on_commit(bump_t *b, char *from, char *end, char *to)
 #endif
 }
 
-/* [p, p+n) is handed out; [gap, p) is padding or red zone before it. */
+/*
+ * [p, p+n) is handed out; [gap, p) is padding or red zone before it.  This
+ * and bump__on_resize run for every block the library hands out: outside
+ * the tools (an arena not BUMP__WATCHED) they return at once rather than
+ * make Valgrind's client requests, a few dozen instructions that do
+ * nothing there.
+ */
 static inline void
 bump__on_alloc(bump_t *b, char *gap, char *p, size_t n)
 {
 	uintptr_t from = bump__align_down((uintptr_t)p, BUMP_ASAN_GRANULE);
 	uintptr_t to = bump__align_up((uintptr_t)p + n, BUMP_ASAN_GRANULE);
 
+	if (!(b->flags & BUMP__WATCHED))
+		return;
 	if (b->flags & BUMP_THREADSAFE) {
 		/*
 		 * Threads racing on a shadow byte that two blocks share could
@@ -254,6 +262,8 @@ bump__on_zeroed(char *p, size_t n)
 static inline void
 bump__on_resize(bump_t *b, char *p, size_t old_n, size_t new_n)
 {
+	if (!(b->flags & BUMP__WATCHED))
+		return;
 	if (new_n < old_n)
 		bump__asan_poison(p + new_n, old_n - new_n);
 	else

@@ -24,16 +24,15 @@
 #endif
 
 /*
- * 1 where a thread's exit can be watched (bump__os_thread_exit_key), 0
- * where it cannot (Windows): there, state kept per thread could never be
- * given back, so none is kept, and its thread-local pointer is not even
- * read (mingw emulates thread-local storage, with a malloc at a thread's
- * first access).
+ * 1 where BUMP_THREAD_LOCAL is emulated by the compiler's runtime, with a
+ * malloc at a thread's first access (mingw): there state kept per thread
+ * is read back from the OS instead (bump__os_thread_exit_state), and the
+ * thread-local variable is never touched.  0 where it is a plain load.
  */
 #if defined(_WIN32)
-# define BUMP_OS_THREAD_EXIT 0
+# define BUMP_OS_TLS_EMULATED 1
 #else
-# define BUMP_OS_THREAD_EXIT 1
+# define BUMP_OS_TLS_EMULATED 0
 #endif
 
 /* Commit granularity; every size and address below is a multiple of it. */
@@ -87,6 +86,13 @@ void bump__os_release(void *p, size_t size);
 int bump__os_purge(void *p, size_t size);
 
 /*
+ * How many pages of committed [p, p+size) are in RAM: 0 with *pages set,
+ * or -1 where the OS cannot tell (the caller estimates).  Leaves errno
+ * alone.
+ */
+int bump__os_resident_pages(void *p, size_t size, size_t *pages);
+
+/*
  * Have prepare run before fork() and parent/child after it, in the
  * process that called fork and in the child.  Where there is no fork it
  * does nothing.  0, or -1 when the OS refuses.
@@ -103,19 +109,29 @@ void bump__os_yield(void);
  */
 
 /*
- * For the malloc replacement and the chunk layer's per-thread cache (POSIX
- * only; Windows has stubs that refuse).  None of these may call malloc.
+ * For the malloc replacement (POSIX only; Windows has stubs that refuse)
+ * and the chunk layer's per-thread cache (every OS).  None of these may
+ * call malloc.
  */
 
 /* Move or resize the committed mapping [p, p+old) to new_size bytes,
  * keeping its pages; NULL where the OS cannot (the caller copies). */
 void *bump__os_remap(void *p, size_t old_size, size_t new_size);
 
-/* Call fn(state) when a thread that registered state exits.  Create a
- * key once (a key >= 0, or -1 when the OS has none or no key is left:
- * each library has a few), then register per thread with that key. */
+/*
+ * Call fn(state) when a thread that registered state exits.  Create a key
+ * once (a key >= 0, or -1 when the OS has none or no key is left: each
+ * library has a few), then register per thread with that key (0, or -1
+ * when the OS cannot: nothing is registered), and read back what the
+ * calling thread registered (NULL for nothing).  POSIX: a pthread key,
+ * whose destructor runs on the exiting thread.  Windows: fiber-local
+ * storage, whose callback runs when a thread exits and also when a fiber
+ * is deleted, for that fiber's state, possibly on another thread: fn must
+ * not take the calling thread's state for its argument's.
+ */
 int bump__os_thread_exit_key(void (*fn)(void *state));
-void bump__os_thread_exit_watch(int key, void *state);
+int bump__os_thread_exit_watch(int key, void *state);
+void *bump__os_thread_exit_state(int key);
 
 /*
  * The C library's own definitions of names[0 .. count-1] into found[]

@@ -217,6 +217,42 @@ bump__os_purge(void *p, size_t size)
 #endif
 }
 
+/* mincore's vector: unsigned char on Linux, char on the BSDs and macOS. */
+#if defined(__linux__)
+typedef unsigned char resident_vec_t;
+#else
+typedef char resident_vec_t;
+#endif
+
+int
+bump__os_resident_pages(void *p, size_t size, size_t *pages)
+{
+#ifdef HAVE_MINCORE
+	enum { BATCH = 256 };	/* pages asked about per call */
+	resident_vec_t vec[BATCH];
+	size_t page = bump__os_page_size(), n = 0;
+	int saved = errno;
+
+	for (size_t off = 0; off < size; off += BATCH * page) {
+		size_t len = bump__min_size(size - off, BATCH * page);
+
+		if (mincore((char *)p + off, len, vec) != 0) {
+			errno = saved;
+			return -1;
+		}
+		for (size_t i = 0; i < (len + page - 1) / page; i++)
+			n += (size_t)(vec[i] & 1);
+	}
+	*pages = n;
+	return 0;
+#else
+	(void)p;
+	(void)size;
+	(void)pages;
+	return -1;
+#endif
+}
+
 int
 bump__os_atfork(void (*prepare)(void), void (*parent)(void),
     void (*child)(void))
@@ -266,10 +302,16 @@ bump__os_thread_exit_key(void (*fn)(void *state))
 	return key;
 }
 
-void
+int
 bump__os_thread_exit_watch(int key, void *state)
 {
-	(void)pthread_setspecific(exit_keys[key], state);
+	return pthread_setspecific(exit_keys[key], state) == 0 ? 0 : -1;
+}
+
+void *
+bump__os_thread_exit_state(int key)
+{
+	return pthread_getspecific(exit_keys[key]);
 }
 
 const char *

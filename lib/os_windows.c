@@ -174,6 +174,16 @@ bump__os_purge(void *p, size_t size)
 	return bump__os_commit(p, size);
 }
 
+/* The working set could say, page by page; the caller's estimate will do. */
+int
+bump__os_resident_pages(void *p, size_t size, size_t *pages)
+{
+	(void)p;
+	(void)size;
+	(void)pages;
+	return -1;
+}
+
 /* Windows has no fork. */
 int
 bump__os_atfork(void (*prepare)(void), void (*parent)(void),
@@ -192,7 +202,8 @@ bump__os_yield(void)
 }
 
 /* The malloc replacement is not built for Windows: what it needs from the
- * OS is declared for every OS, and answered here as simply as possible. */
+ * OS is declared for every OS, and answered here as simply as possible
+ * (but for the thread-exit hook below, which the chunk cache uses). */
 void *
 bump__os_remap(void *p, size_t old_size, size_t new_size)
 {
@@ -202,18 +213,65 @@ bump__os_remap(void *p, size_t old_size, size_t new_size)
 	return NULL;
 }
 
+/*
+ * A thread's exit is watched with fiber-local storage: the callback of an
+ * FLS index runs, for each non-NULL value, when a thread exits, when a
+ * fiber is deleted (with that fiber's value: each fiber has state of its
+ * own) and when the index is freed, which never happens here.  The
+ * callback only gets the value, so each key has a trampoline of its own.
+ * A thread may exit after the DLL that made the index is unloaded: the
+ * module pins itself in memory first.
+ */
+#define EXIT_KEYS 4
+static DWORD exit_index[EXIT_KEYS];
+static void (*exit_fn[EXIT_KEYS])(void *state);
+static LONG exit_keys_made;
+
+#define EXIT_TRAMPOLINE(i)						\
+	static void NTAPI						\
+	exit_trampoline_##i(void *state)				\
+	{								\
+		if (state != NULL)					\
+			exit_fn[i](state);				\
+	}
+EXIT_TRAMPOLINE(0)
+EXIT_TRAMPOLINE(1)
+EXIT_TRAMPOLINE(2)
+EXIT_TRAMPOLINE(3)
+static const PFLS_CALLBACK_FUNCTION exit_trampoline[EXIT_KEYS] = {
+	exit_trampoline_0, exit_trampoline_1, exit_trampoline_2,
+	exit_trampoline_3
+};
+
 int
 bump__os_thread_exit_key(void (*fn)(void *state))
 {
-	(void)fn;
-	return -1;
+	LONG key = InterlockedIncrement(&exit_keys_made) - 1;
+	HMODULE self;
+	DWORD index;
+
+	if (key >= EXIT_KEYS || !GetModuleHandleExW(
+	    GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS |
+	    GET_MODULE_HANDLE_EX_FLAG_PIN,
+	    (LPCWSTR)(void *)exit_trampoline[key], &self))
+		return -1;
+	exit_fn[key] = fn;
+	if ((index = FlsAlloc(exit_trampoline[key])) == FLS_OUT_OF_INDEXES)
+		return -1;
+	exit_index[key] = index;
+	return (int)key;
 }
 
-void
+int
 bump__os_thread_exit_watch(int key, void *state)
 {
-	(void)key;
-	(void)state;
+	return FlsSetValue(exit_index[key], state) ? 0 : -1;
+}
+
+void *
+bump__os_thread_exit_state(int key)
+{
+	return FlsGetValue(exit_index[key]);
 }
 
 /* The malloc replacement's fallback is not offered here: nothing found. */

@@ -1,5 +1,10 @@
 /*
  * strings.c - copying strings and memory into an arena.
+ *
+ * Every copy is allocated through a public entry (bump_aligned_alloc with
+ * alignment 1 for strings, bump_malloc for memory), which refuses a NULL
+ * or destroyed arena with EINVAL: the helpers only check their own
+ * arguments.
  */
 #include <config.h>
 
@@ -11,11 +16,11 @@
 #include "arena.h"
 #include "format.h"
 
-/* Every helper refuses a NULL arena or source the same way. */
+/* Every helper refuses a NULL source the same way (the arena: see above). */
 static int
-invalid(const bump_t *b, const void *src)
+invalid(const void *src)
 {
-	if (b == NULL || src == NULL) {
+	if (src == NULL) {
 		errno = EINVAL;
 		return 1;
 	}
@@ -25,7 +30,7 @@ invalid(const bump_t *b, const void *src)
 static char *
 copy_string(bump_t *b, const char *s, size_t len)
 {
-	char *copy = bump__alloc(b, len + 1, 1);
+	char *copy = bump_aligned_alloc(b, 1, len + 1);
 
 	if (copy != NULL) {
 		memcpy(copy, s, len);
@@ -37,7 +42,7 @@ copy_string(bump_t *b, const char *s, size_t len)
 char *
 bump_strdup(bump_t *b, const char *s)
 {
-	return invalid(b, s) ? NULL : copy_string(b, s, strlen(s));
+	return invalid(s) ? NULL : copy_string(b, s, strlen(s));
 }
 
 char *
@@ -45,7 +50,7 @@ bump_strndup(bump_t *b, const char *s, size_t n)
 {
 	size_t len = 0;
 
-	if (invalid(b, s))
+	if (invalid(s))
 		return NULL;
 	while (len < n && s[len] != '\0')
 		len++;
@@ -57,11 +62,11 @@ bump_memdup(bump_t *b, const void *p, size_t n)
 {
 	void *copy;
 
-	if (b == NULL || (p == NULL && n != 0)) {
+	if (p == NULL && n != 0) {
 		errno = EINVAL;
 		return NULL;
 	}
-	copy = bump__alloc(b, n, bump__natural_align(n));
+	copy = bump_malloc(b, n);
 	if (copy != NULL && n != 0)
 		memcpy(copy, p, n);
 	return copy;
@@ -88,14 +93,14 @@ bump_vasprintf(bump_t *b, const char *fmt, va_list ap)
 	char *s;
 	int len;
 
-	if (invalid(b, fmt))
+	if (invalid(fmt))
 		return NULL;
 	va_copy(measure, ap);
 	len = bump__vsnprintf(NULL, 0, fmt, measure);
 	va_end(measure);
 	if (len < 0)
 		return NULL;
-	if ((s = bump__alloc(b, (size_t)len + 1, 1)) != NULL)
+	if ((s = bump_aligned_alloc(b, 1, (size_t)len + 1)) != NULL)
 		vsnprintf(s, (size_t)len + 1, fmt, ap);
 	return s;
 }

@@ -746,6 +746,185 @@ START_TEST(test_realloc_growing_array)
 }
 END_TEST
 
+/*
+ * Growing one array by realloc, as a program does, from `from` to `to`
+ * bytes: doubling (step 0) or by step bytes.  A move is a copy of the
+ * lesser of the old and new sizes; the array's bytes are checked at the end.
+ */
+struct growth {
+	unsigned char *p;
+	size_t copied, moves;
+	size_t moves_past_4m;	/* moves of an array of 4 MiB or more */
+};
+
+static unsigned char
+byte_at(size_t i)
+{
+	return (unsigned char)(i ^ (i >> 9) ^ 0x5a);
+}
+
+static struct growth
+grow_array(bump_t *b, size_t from, size_t to, size_t step)
+{
+	struct growth g = { NULL, 0, 0, 0 };
+	size_t n = from;
+
+	g.p = bump_realloc(b, NULL, n);
+	ck_assert_ptr_nonnull(g.p);
+	for (size_t i = 0; i < n; i++)
+		g.p[i] = byte_at(i);
+	while (n < to) {
+		size_t m = step != 0 ? n + step : 2 * n;
+		unsigned char *q;
+
+		if (m > to)
+			m = to;
+		q = bump_realloc(b, g.p, m);
+		ck_assert_msg(q != NULL, "realloc to %zu failed", m);
+		if (q != g.p) {
+			g.copied += n < m ? n : m;
+			g.moves++;
+			g.moves_past_4m += n >= 4 * MiB;
+		}
+		for (size_t i = n; i < m; i++)
+			q[i] = byte_at(i);
+		g.p = q;
+		n = m;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (g.p[i] != byte_at(i))
+			ck_abort_msg("byte %zu of the grown array is %d", i, g.p[i]);
+	return g;
+}
+
+/*
+ * A default arena: the array moves out of each chunk it fills into one
+ * four times as big, and each chunk it leaves held nothing else, so it
+ * goes back at once.  bump_used stays within the final size plus a chunk
+ * of 64 KiB, the bytes copied in all below the final size; past 4 MiB the
+ * array moves once more, into the arena's own reservation, then never.
+ * (0.2.0: 9 moves to 2 MiB, bump_used 8,344,832 at 4 MiB, 4,150,528 bytes
+ * copied.)
+ */
+START_TEST(test_realloc_growth_fresh)
+{
+	bump_t *b = bump_create(0, 0);
+	struct growth g;
+	struct bump_stats st;
+
+	ck_assert_ptr_nonnull(b);
+	g = grow_array(b, 128, 4 * MiB, 0);
+	ck_assert_uint_le(bump_used(b), 4 * MiB + 64 * KiB);
+	ck_assert_uint_lt(g.copied, 4 * MiB);
+	st = stats_of(b);
+	ck_assert_uint_eq(st.blocks, 1);	/* the chunks it left went back */
+	ck_assert_uint_le(st.committed, 4 * MiB + 64 * KiB);
+	bump_destroy(b);
+
+	b = bump_create(0, 0);
+	ck_assert_ptr_nonnull(b);
+	g = grow_array(b, 128, 64 * MiB, 0);
+	ck_assert_uint_le(bump_used(b), 64 * MiB + 64 * KiB);
+	ck_assert_uint_lt(g.copied, 64 * MiB);
+	ck_assert_uint_eq(g.moves_past_4m, 1);	/* into the reservation */
+	ck_assert_uint_eq(stats_of(b).blocks, 1);
+	bump_destroy(b);
+}
+END_TEST
+
+/*
+ * The same after bump_reset (0.2.0: an int array doubled to 4 MiB left
+ * 8,126,464 bytes used); the next round then grows in place in the chunk
+ * reset kept.
+ */
+START_TEST(test_realloc_growth_after_reset)
+{
+	bump_t *b = bump_create(0, 0);
+	struct growth g;
+
+	ck_assert_ptr_nonnull(b);
+	ck_assert_ptr_nonnull(bump_malloc(b, 100));
+	bump_reset(b);
+	g = grow_array(b, sizeof(int), 4 * MiB, 0);
+	ck_assert_uint_le(bump_used(b), 4 * MiB + 64 * KiB);
+	ck_assert_uint_lt(g.copied, 4 * MiB);
+	bump_reset(b);
+	g = grow_array(b, sizeof(int), 4 * MiB, 0);
+	ck_assert_uint_eq(g.moves, 0);
+	ck_assert_uint_eq(bump_used(b), 4 * MiB);
+	bump_destroy(b);
+}
+END_TEST
+
+/* Growth by 1 KiB at a time: the same bounds. */
+START_TEST(test_realloc_growth_steps)
+{
+	bump_t *b = bump_create(0, 0);
+	struct growth g;
+
+	ck_assert_ptr_nonnull(b);
+	g = grow_array(b, KiB, 4 * MiB, KiB);
+	ck_assert_uint_le(bump_used(b), 4 * MiB + 64 * KiB);
+	ck_assert_uint_lt(g.copied, 4 * MiB);
+	ck_assert_uint_le(g.moves, 10);
+	ck_assert_uint_eq(stats_of(b).blocks, 1);
+	bump_destroy(b);
+}
+END_TEST
+
+/*
+ * An older small block below the array: the first chunk holds something
+ * else, so it stays (with the array's first copy); the chunks after it go
+ * back.  A mark taken before the array still rewinds it away.
+ */
+START_TEST(test_realloc_growth_older_below)
+{
+	bump_t *b = bump_create(0, 0);
+	unsigned char *older;
+	struct growth g;
+	bump_mark_t mark;
+
+	ck_assert_ptr_nonnull(b);
+	older = bump_malloc(b, 24);
+	ck_assert_ptr_nonnull(older);
+	memset(older, 0x77, 24);
+	mark = bump_mark(b);
+	g = grow_array(b, 128, 4 * MiB, 0);
+	ck_assert_uint_le(bump_used(b), 4 * MiB + 64 * KiB);
+	ck_assert_uint_lt(g.copied, 4 * MiB);
+	ck_assert_uint_eq(stats_of(b).blocks, 2);
+	ck_assert_int_eq(bump_owns(b, older), 1);
+	ck_assert(all_bytes(older, 24, 0x77));
+	bump_rewind(b, mark);
+	ck_assert_uint_eq(bump_used(b), mark.offset);
+	ck_assert_uint_eq(stats_of(b).blocks, 1);
+	ck_assert(all_bytes(older, 24, 0x77));
+	ck_assert_ptr_nonnull(bump_malloc(b, 100));
+	bump_destroy(b);
+}
+END_TEST
+
+/*
+ * A BUMP_THREADSAFE arena has no newest block: every realloc moves, and
+ * the old copies stay counted, as before.
+ */
+START_TEST(test_realloc_growth_threadsafe_unchanged)
+{
+	bump_t *b = bump_create(0, BUMP_THREADSAFE);
+	struct growth g;
+	size_t sum = 0;
+
+	ck_assert_ptr_nonnull(b);
+	g = grow_array(b, 128, MiB, 0);
+	for (size_t n = 128; n <= MiB; n *= 2)
+		sum += n;
+	ck_assert_uint_eq(g.moves, 13);		/* 128 B -> 1 MiB: each time */
+	ck_assert_uint_eq(g.copied, sum - MiB);
+	ck_assert_uint_ge(bump_used(b), sum);
+	bump_destroy(b);
+}
+END_TEST
+
 START_TEST(test_free_newest)
 {
 	bump_t *b = fresh(0, 0);
@@ -940,6 +1119,11 @@ alloc_suite(void)
 	tcase_add_test(r, test_realloc_foreign_einval);
 	tcase_add_test(r, test_realloc_failure_keeps_block);
 	tcase_add_test(r, test_realloc_growing_array);
+	tcase_add_test(r, test_realloc_growth_fresh);
+	tcase_add_test(r, test_realloc_growth_after_reset);
+	tcase_add_test(r, test_realloc_growth_steps);
+	tcase_add_test(r, test_realloc_growth_older_below);
+	tcase_add_test(r, test_realloc_growth_threadsafe_unchanged);
 	suite_add_tcase(s, r);
 
 	tcase_add_test(f, test_free_newest);

@@ -28,26 +28,6 @@ fresh(size_t reserve, unsigned flags)
 	return b;
 }
 
-#if defined(__MINGW32__)
-static int call_vprintf(bump_grow_t *g, const char *fmt, ...)
-	__attribute__((format(gnu_printf, 2, 3)));
-#elif defined(__GNUC__)
-static int call_vprintf(bump_grow_t *g, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-#endif
-
-static int
-call_vprintf(bump_grow_t *g, const char *fmt, ...)
-{
-	va_list ap;
-	int rc;
-
-	va_start(ap, fmt);
-	rc = bump_grow_vprintf(g, fmt, ap);
-	va_end(ap);
-	return rc;
-}
-
 START_TEST(test_contents)
 {
 	bump_t *b = fresh(0, 0);
@@ -142,8 +122,10 @@ assert_chunk_move(const bump_t *b, const bump_grow_t *g, const char *was,
  * room: it moves only when an append does not fit, only after it filled
  * its chunk to the end (chunks are aligned to their size), each time into
  * a block four times as big, so that all its moves copy less than 4/3 of
- * its length right after a move, and less than its final length.  The copies it left in older chunks count in
- * bump_used (the arena's logical order); finishing gives the slack back.
+ * its length right after a move, and less than its final length.  The copy
+ * it left in its first chunk, which holds another block, counts in
+ * bump_used (the arena's logical order); each later chunk held nothing
+ * else and went back at once.  Finishing gives the slack back.
  */
 START_TEST(test_copy_free)
 {
@@ -151,7 +133,7 @@ START_TEST(test_copy_free)
 	bump_grow_t g;
 	char piece[100];
 	char *s, *base;
-	size_t len, used, copied = 0, moves = 0;
+	size_t len, used, copied = 0, moves = 0, kept = 0;
 
 	base = bump_malloc(b, 5);		/* the first block of a fresh arena */
 	ck_assert_ptr_nonnull(base);
@@ -171,7 +153,9 @@ START_TEST(test_copy_free)
 		assert_chunk_move(b, &g, was, cap, wasted);
 		copied += cap;		/* bump_realloc copies the whole block */
 		ck_assert_uint_lt(3 * copied, 4 * (g.len + 1));
-		moves++;
+		if (moves++ == 0)
+			kept = cap;	/* beside base: stays */
+		ck_assert_uint_eq(stats_of(b).blocks, 2);
 	}
 	ck_assert_uint_gt(moves, 0);		/* 1 MB outgrows the small chunks */
 	ck_assert_uint_lt(moves, 7);		/* 4x each time: a few */
@@ -180,7 +164,7 @@ START_TEST(test_copy_free)
 	ck_assert_uint_lt(copied, len);
 	s = bump_grow_finish(&g, NULL);
 	ck_assert_ptr_nonnull(s);
-	ck_assert_uint_eq(bump_used(b), used + copied + len + 1);
+	ck_assert_uint_eq(bump_used(b), used + kept + len + 1);
 	ck_assert_int_eq(s[len], '\0');
 	ck_assert_int_eq(s[len - 1], '1');
 	for (size_t i = 0, k = 0; i < 20000; k += 1 + i % 100, i++)
@@ -389,13 +373,15 @@ END_TEST
 
 START_TEST(test_errors)
 {
-	bump_t *b = fresh(8 * KiB, 0);
 	const char *volatile nullfmt = NULL;
 	char *big = malloc(16 * KiB);
 	bump_grow_t g, none;
 	size_t used, room;
 	char *s;
+	bump_t *b;
 
+	(void)bump_purge();	/* nothing remembered: the smallest chunks */
+	b = fresh(8 * KiB, 0);
 	ck_assert_ptr_nonnull(big);
 	memset(big, 'z', 16 * KiB);
 #define FAILS(expr, err) do {						\
@@ -445,9 +431,9 @@ START_TEST(test_errors)
 	ck_assert_uint_eq(bump_used(b), used);
 	/*
 	 * Near the end, exactly what is needed still fits (no doubling).  The
-	 * object outgrows its first chunk (256 bytes), so it moves once, and
-	 * its first block stays counted in bump_used until the arena is
-	 * reset: it may take all the room the arena has left, not a byte more.
+	 * object outgrows its first chunk (256 bytes), so it moves once; while
+	 * it moves both copies count, so it may take all the room the arena
+	 * has left besides its first block, not a byte more.
 	 */
 	room = bump_capacity(b) - bump_used(b);
 	ck_assert_uint_eq(room, 8 * KiB - g.cap);
@@ -457,12 +443,19 @@ START_TEST(test_errors)
 	errno = 4321;
 	ck_assert_int_eq(bump_grow_append(&g, big, room - g.len - 1), 0);
 	ck_assert_int_eq(errno, 4321);		/* success leaves errno alone */
+	/*
+	 * Its first chunk held nothing else: it went back at once, and the
+	 * object, alone at the arena's start, grows in place to its last byte.
+	 */
+	ck_assert_uint_eq(bump_used(b), room);
+	ck_assert_uint_eq(stats_of(b).blocks, 1);
+	ck_assert_int_eq(bump_grow_append(&g, big, 8 * KiB - room), 0);
 	ck_assert_uint_eq(bump_used(b), 8 * KiB);
 	FAILS(bump_grow_append(&g, "!", 1), ENOMEM);
 	s = bump_grow_finish(&g, NULL);
 	ck_assert_ptr_nonnull(s);
 	ck_assert_int_eq(memcmp(s, "keepzzz", 7), 0);
-	ck_assert_uint_eq(strlen(s), room - 1);
+	ck_assert_uint_eq(strlen(s), 8 * KiB - 1);
 	/* Full arena: even the first block of an object fails, cleanly. */
 	FAILS(bump_grow_append(&g, "x", 1), ENOMEM);
 	ck_assert_ptr_null(g.data);
@@ -572,6 +565,121 @@ START_TEST(test_threadsafe_concurrent)
 }
 END_TEST
 
+/*
+ * bump_grow_room and bump_grow_commit: writable room at the object's end,
+ * then what was written joins it, as with obstack_room and
+ * obstack_blank_fast; the NUL follows the object after every call.
+ */
+START_TEST(test_room_commit)
+{
+	for (int shared = 0; shared < 2; shared++) {
+		bump_t *b = fresh(0, shared ? BUMP_THREADSAFE : 0);
+		bump_grow_t g;
+		char *p, *s;
+		size_t room, len;
+
+		bump_grow_init(&g, b);
+		/* Committing nothing to no object is nothing. */
+		ck_assert_int_eq(bump_grow_commit(&g, 0), 0);
+		ck_assert_ptr_null(g.data);
+		errno = 1234;
+		p = bump_grow_room(&g, 100);
+		ck_assert_int_eq(errno, 1234);	/* success leaves errno alone */
+		ck_assert_ptr_nonnull(p);
+		ck_assert_ptr_eq(p, g.data);	/* the object starts, empty */
+		ck_assert_uint_eq(g.len, 0);
+		ck_assert_int_eq(g.data[0], '\0');
+		room = g.cap - g.len - 1;	/* the NUL keeps the last byte */
+		ck_assert_uint_ge(room, 100);
+		memset(p, 'r', room);		/* all of it may be written */
+		ck_assert_int_eq(bump_grow_commit(&g, 60), 0);
+		ck_assert_uint_eq(g.len, 60);
+		ck_assert_int_eq(g.data[60], '\0');
+		/* More than the room: EINVAL, nothing changed. */
+		errno = 0;
+		ck_assert_int_eq(bump_grow_commit(&g, g.cap - g.len), -1);
+		ck_assert_int_eq(errno, EINVAL);
+		ck_assert_uint_eq(g.len, 60);
+		ck_assert_int_eq(g.data[60], '\0');
+		/* Exactly the room. */
+		p = bump_grow_room(&g, 0);
+		ck_assert_ptr_eq(p, g.data + 60);
+		room = g.cap - g.len - 1;
+		memset(p, 's', room);
+		ck_assert_int_eq(bump_grow_commit(&g, room), 0);
+		ck_assert_uint_eq(g.len, 60 + room);
+		ck_assert_int_eq(g.data[g.len], '\0');
+		/* Room the object must grow for: it moves, its bytes with it. */
+		p = bump_grow_room(&g, MiB);
+		ck_assert_ptr_nonnull(p);
+		ck_assert_ptr_eq(p, g.data + g.len);
+		ck_assert_uint_ge(g.cap - g.len - 1, MiB);
+		ck_assert_int_eq(g.data[g.len], '\0');
+		memset(p, 't', MiB);
+		ck_assert_int_eq(bump_grow_commit(&g, MiB), 0);
+		/* Room the arena cannot give: ENOMEM, nothing changed. */
+		len = g.len;
+		errno = 0;
+		ck_assert_ptr_null(bump_grow_room(&g, SIZE_MAX));
+		ck_assert_int_eq(errno, ENOMEM);
+		errno = 0;
+		ck_assert_ptr_null(bump_grow_room(&g, 2 * (size_t)1 << 30));
+		ck_assert_int_eq(errno, ENOMEM);
+		ck_assert_uint_eq(g.len, len);
+		s = bump_grow_finish(&g, &len);
+		ck_assert_ptr_nonnull(s);
+		ck_assert_uint_eq(len, 60 + room + MiB);
+		for (size_t i = 0; i < len; i++)
+			if (s[i] != (i < 60 ? 'r' : i < 60 + room ? 's' : 't'))
+				ck_abort_msg("byte %zu is %d", i, s[i]);
+		ck_assert_int_eq(s[len], '\0');
+		/* Committing to no object: EINVAL unless nothing. */
+		errno = 0;
+		ck_assert_int_eq(bump_grow_commit(&g, 1), -1);
+		ck_assert_int_eq(errno, EINVAL);
+		ck_assert_ptr_null(g.data);
+		bump_destroy(b);
+	}
+	errno = 0;
+	ck_assert_ptr_null(bump_grow_room(NULL, 1));
+	ck_assert_int_eq(errno, EINVAL);
+	errno = 0;
+	ck_assert_int_eq(bump_grow_commit(NULL, 0), -1);
+	ck_assert_int_eq(errno, EINVAL);
+}
+END_TEST
+
+/* fread(3) straight into the object, as the man page's read(2) loop. */
+START_TEST(test_room_fread)
+{
+	bump_t *b = fresh(0, 0);
+	FILE *f = tmpfile();
+	bump_grow_t g;
+	size_t n, len, total = 100000;
+	char *p, *s;
+
+	ck_assert_ptr_nonnull(f);
+	for (size_t i = 0; i < total; i++)
+		ck_assert_int_ne(fputc('a' + (int)(i % 23), f), EOF);
+	rewind(f);
+	bump_grow_init(&g, b);
+	do {
+		p = bump_grow_room(&g, 1000);
+		ck_assert_ptr_nonnull(p);
+		n = fread(p, 1, g.cap - g.len - 1, f);
+		ck_assert_int_eq(bump_grow_commit(&g, n), 0);
+	} while (n > 0);
+	fclose(f);
+	s = bump_grow_finish(&g, &len);
+	ck_assert_uint_eq(len, total);
+	ck_assert_uint_eq(strlen(s), total);
+	for (size_t i = 0; i < total; i++)
+		if (s[i] != 'a' + (int)(i % 23))
+			ck_abort_msg("byte %zu is %d", i, s[i]);
+	bump_destroy(b);
+}
+END_TEST
+
 static Suite *
 grow_suite(void)
 {
@@ -587,6 +695,8 @@ grow_suite(void)
 	tcase_add_test(tc, test_interleaved);
 	tcase_add_test(tc, test_abandon);
 	tcase_add_test(tc, test_printf_large);
+	tcase_add_test(tc, test_room_commit);
+	tcase_add_test(tc, test_room_fread);
 	suite_add_tcase(s, tc);
 	tcase_add_test(err, test_errors);
 	suite_add_tcase(s, err);

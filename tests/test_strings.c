@@ -30,27 +30,6 @@ fresh(size_t reserve)
 	return b;
 }
 
-/* Calls bump_vasprintf the way a user's own variadic wrapper would. */
-#if defined(__MINGW32__)
-static char *call_vasprintf(bump_t *b, const char *fmt, ...)
-	__attribute__((format(gnu_printf, 2, 3)));	/* mingw's C99 printf */
-#elif defined(__GNUC__)
-static char *call_vasprintf(bump_t *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-#endif
-
-static char *
-call_vasprintf(bump_t *b, const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-
-	va_start(ap, fmt);
-	s = bump_vasprintf(b, fmt, ap);
-	va_end(ap);
-	return s;
-}
-
 START_TEST(test_strdup)
 {
 	bump_t *b = fresh(0);

@@ -314,15 +314,152 @@ START_TEST(test_exhaustion_under_contention)
 }
 END_TEST
 
+/* ---- Each thread's chunk cache (lib/chunks_thread.c), on every OS -------- */
+
+static size_t
+committed_of(const bump_t *b)
+{
+	struct bump_stats st;
+
+	ck_assert_int_eq(bump_stats(b, &st), 0);
+	return st.committed;
+}
+
+/* An arena that grew to 10 KiB dies; the next one starts in a chunk as big. */
+static void *
+remember_size(void *arg)
+{
+	size_t *committed = arg;
+	bump_t *a = bump_create(0, 0), *b;
+	unsigned char *p;
+
+	if (a == NULL || (p = bump_malloc(a, 10 * KiB)) == NULL)
+		return NULL;
+	fill_bytes(p, 1, 10 * KiB);
+	bump_destroy(a);
+	if ((b = bump_create(0, 0)) == NULL || bump_malloc(b, 100) == NULL)
+		return NULL;
+	*committed = committed_of(b);
+	bump_destroy(b);
+	return NULL;
+}
+
+/*
+ * A thread remembers how big its arenas grew, in state of its own that
+ * its exit gives back (fiber-local storage on Windows, where 0.2.0 kept
+ * none: every new arena started in 256 bytes).
+ */
+START_TEST(test_thread_remembers_arena_size)
+{
+	pthread_t t;
+	size_t committed = 0;
+
+	ck_assert_int_eq(pthread_create(&t, NULL, remember_size, &committed), 0);
+	ck_assert_int_eq(pthread_join(t, NULL), 0);
+	ck_assert_uint_eq(committed, 16 * KiB);
+}
+END_TEST
+
+enum { CACHED_ARENAS = 8 };
+
+/* Eight arenas of 12 KiB at once, destroyed: their chunks are the caller's cache's. */
+static void *
+fill_cache(void *arg)
+{
+	bump_t *b[CACHED_ARENAS];
+
+	(void)arg;
+	for (int i = 0; i < CACHED_ARENAS; i++) {
+		unsigned char *p;
+
+		if ((b[i] = bump_create(0, 0)) == NULL ||
+		    (p = bump_malloc(b[i], 12 * KiB)) == NULL)
+			return NULL;
+		fill_bytes(p, i + 1, 12 * KiB);
+	}
+	for (int i = 0; i < CACHED_ARENAS; i++)
+		bump_destroy(b[i]);
+	return NULL;
+}
+
+/*
+ * The chunks a thread keeps for its next arenas go back to the chunk layer
+ * when it exits: bump_purge() on another thread then gives their written
+ * pages back (kept by a dead thread, they would never come back).
+ */
+START_TEST(test_thread_cache_back_at_exit)
+{
+	pthread_t t;
+	size_t given;
+
+	(void)bump_purge();
+	ck_assert_int_eq(pthread_create(&t, NULL, fill_cache, NULL), 0);
+	ck_assert_int_eq(pthread_join(t, NULL), 0);
+	given = bump_purge();
+	ck_assert_uint_ge(given, CACHED_ARENAS * 8 * KiB);
+}
+END_TEST
+
+#ifdef _WIN32
+static void *main_fiber;
+
+static void WINAPI
+fiber_main(void *arg)
+{
+	(void)fill_cache(arg);
+	SwitchToFiber(main_fiber);
+}
+
+/*
+ * Windows: each fiber has a cache of its own (fiber-local storage), which
+ * goes back when the fiber is deleted, on the deleting thread, without
+ * touching that thread's own cache.
+ */
+START_TEST(test_fiber_cache_back_at_delete)
+{
+	void *fiber;
+	bump_t *mine;
+	size_t given;
+
+	main_fiber = ConvertThreadToFiber(NULL);
+	ck_assert_ptr_nonnull(main_fiber);
+	(void)bump_purge();
+	mine = bump_create(0, 0);	/* this fiber's cache opens */
+	ck_assert_ptr_nonnull(mine);
+	ck_assert_ptr_nonnull(bump_malloc(mine, 100));
+	bump_destroy(mine);
+	fiber = CreateFiber(0, fiber_main, NULL);
+	ck_assert_ptr_nonnull(fiber);
+	SwitchToFiber(fiber);
+	DeleteFiber(fiber);
+	/* This fiber's cache still works: its arenas reuse its chunks. */
+	mine = bump_create(0, 0);
+	ck_assert_ptr_nonnull(mine);
+	ck_assert_ptr_nonnull(bump_malloc(mine, 100));
+	bump_destroy(mine);
+	given = bump_purge();
+	ck_assert_uint_ge(given, CACHED_ARENAS * 8 * KiB);
+	ck_assert(ConvertFiberToThread());
+}
+END_TEST
+#endif
+
 static Suite *
 threads_suite(void)
 {
 	Suite *s = suite_create("threads");
 	TCase *tc = tcase_new("threadsafe");
+	TCase *cache = tcase_new("thread cache");
 
 	tcase_add_test(tc, test_many_threads_many_blocks);
 	tcase_add_test(tc, test_exhaustion_under_contention);
 	suite_add_tcase(s, tc);
+	tcase_add_test(cache, test_thread_remembers_arena_size);
+	tcase_add_test(cache, test_thread_cache_back_at_exit);
+#ifdef _WIN32
+	tcase_add_test(cache, test_fiber_cache_back_at_delete);
+#endif
+	suite_add_tcase(s, cache);
 	return s;
 }
 

@@ -10,6 +10,7 @@
 
 #include <check.h>
 #include <stdalign.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -210,6 +211,46 @@ stats_of(const bump_t *b)
 
 	ck_assert_int_eq(bump_stats(b, &st), 0);
 	return st;
+}
+
+/*
+ * bump_vasprintf and bump_grow_vprintf called the way a user's own
+ * variadic wrapper calls them (format-checked: mingw's C99 printf there).
+ */
+#if defined(__MINGW32__)
+# define TEST_PRINTF_(f, a) __attribute__((format(gnu_printf, f, a)))
+#elif defined(__GNUC__)
+# define TEST_PRINTF_(f, a) __attribute__((format(printf, f, a)))
+#else
+# define TEST_PRINTF_(f, a)
+#endif
+static inline char *call_vasprintf(bump_t *b, const char *fmt, ...)
+	TEST_PRINTF_(2, 3);
+static inline int call_vprintf(bump_grow_t *g, const char *fmt, ...)
+	TEST_PRINTF_(2, 3);
+
+static inline char *
+call_vasprintf(bump_t *b, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	s = bump_vasprintf(b, fmt, ap);
+	va_end(ap);
+	return s;
+}
+
+static inline int
+call_vprintf(bump_grow_t *g, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = bump_grow_vprintf(g, fmt, ap);
+	va_end(ap);
+	return rc;
 }
 #endif
 

@@ -710,6 +710,18 @@ fuzz_chunked(const uint8_t *data, size_t size)
 					cfill(&a->live[i]);
 					break;
 				}
+				if (old.p == a->last &&
+				    bump_used(a->b) < a->used + (n ? n : 1)) {
+					/*
+					 * The newest block left a chunk it was
+					 * alone in (its start: no red zone when
+					 * fuzzing): the chunk went back, and the
+					 * new block took its logical offset.
+					 */
+					CHECK((uintptr_t)old.p % 256 == 0,
+					    "a chunk holding more went back");
+					a->used = old.at;
+				}
 				cdrop(a, i);
 				old.p = p;
 				ccheck(&old, n);	/* copied */
