@@ -17,7 +17,7 @@ if HAVE_CHECK
 CHECK_SUITES += tests/test_create tests/test_alloc tests/test_reset \
 	tests/test_strings tests/test_query tests/test_threads tests/test_seed \
 	tests/test_new tests/test_grow tests/test_fastpath tests/test_edges \
-	tests/test_scale
+	tests/test_scale tests/test_own
 if HAVE_CXX
 CHECK_SUITES += tests/test_cxx
 endif
