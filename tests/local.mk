@@ -139,7 +139,8 @@ FUZZ_FILES = tests/fuzz/fuzz_arena.c $(CORE_SOURCES) \
 FUZZ_SEEDS = tests/fuzz/corpus/grow_realloc tests/fuzz/corpus/marks \
 	tests/fuzz/corpus/strings tests/fuzz/corpus/edges \
 	tests/fuzz/corpus/threadsafe tests/fuzz/corpus/chunks \
-	tests/fuzz/corpus/regress_commit_after_rewind
+	tests/fuzz/corpus/regress_commit_after_rewind \
+	tests/fuzz/corpus/owned
 CLEANFILES += tests/fuzz/fuzz_arena
 fuzz: tests/fuzz/fuzz_arena
 tests/fuzz/fuzz_arena: $(FUZZ_FILES) config.h
