@@ -154,7 +154,8 @@ make_array(bump_t *b, std::size_t n, bump_mark_t mark, std::false_type)
 {
 	const std::size_t align = alignof(T) > alignof(std::size_t) ?
 	    alignof(T) : alignof(std::size_t);
-	const std::size_t head = (sizeof(std::size_t) + align - 1) / align * align;
+	const std::size_t head =
+	    (sizeof(std::size_t) + align - 1) / align * align;
 	char *raw;
 	T *p;
 
@@ -397,7 +398,8 @@ public:
 	template <class... Conflicts>
 	explicit scratch(const Conflicts &...conflicts)
 	{
-		bump_t *const in_use[] = { nullptr, detail::arena_of(conflicts)... };
+		bump_t *const in_use[] = { nullptr,
+		    detail::arena_of(conflicts)... };
 
 		b_ = bump_scratch(in_use + 1, sizeof...(conflicts));
 		if (b_ == nullptr)

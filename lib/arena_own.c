@@ -98,7 +98,7 @@ run_cleanups(bump_t *b, size_t from)
 		unlink_record(b, c);
 		b->flags &= ~(unsigned)BUMP__EDITED;
 		c->fn(c->arg);
-		/* It added or cancelled records: resume is unsure, start over. */
+		/* It added or cancelled records: resume may be gone. */
 		c = (b->flags & BUMP__EDITED) ? b->cleanups : resume;
 	}
 	b->flags &= ~(unsigned)(BUMP__CLEANING | BUMP__EDITED);

@@ -28,6 +28,19 @@ template <class T> using arena_vector = std::vector<T, bump::allocator<T>>;
 using arena_string = std::basic_string<char, std::char_traits<char>,
     bump::allocator<char>>;
 
+/* Whether f() throws an E (and nothing else). */
+template <class E, class F>
+static bool
+throws(F f)
+{
+	try {
+		f();
+	} catch (const E &) {
+		return true;
+	}
+	return false;
+}
+
 /* std::hash has no specialisation for strings of other allocators. */
 struct string_hash {
 	size_t operator()(const arena_string &s) const noexcept
@@ -79,14 +92,10 @@ START_TEST(test_arena_raii)
 	ck_assert_ptr_null(c.get());
 	bump_destroy(raw);
 
-	bool threw = false;
 	errno = 0;
-	try {
+	ck_assert(throws<std::bad_alloc>([&] {
 		bump::arena bad(0, 1u << 20);	/* unknown flag */
-	} catch (const std::bad_alloc &) {
-		threw = true;
-	}
-	ck_assert(threw);
+	}));
 	ck_assert_int_eq(errno, EINVAL);
 }
 END_TEST
@@ -187,30 +196,16 @@ START_TEST(test_allocate_deallocate)
 	al.deallocate(p, 10);
 	ck_assert_uint_eq(a.used(), used);
 
-	bool threw = false;
-	try {
-		(void)al.allocate(1 << 20);
-	} catch (const std::bad_alloc &) {
-		threw = true;
-	}
-	ck_assert(threw);
-	threw = false;
-	try {
+	ck_assert(throws<std::bad_alloc>([&] { (void)al.allocate(1 << 20); }));
+	ck_assert(throws<std::bad_alloc>([&] {
 		(void)al.allocate(opaque_size(SIZE_MAX / 4));	/* n * sizeof overflows */
-	} catch (const std::bad_alloc &) {
-		threw = true;
-	}
-	ck_assert(threw);
+	}));
 	ck_assert_uint_eq(a.used(), used);
 	arena_vector<int> v{bump::allocator<int>(a)};
-	threw = false;
-	try {
+	ck_assert(throws<std::bad_alloc>([&] {
 		for (int i = 0; i < 1000000; i++)
 			v.push_back(i);
-	} catch (const std::bad_alloc &) {
-		threw = true;
-	}
-	ck_assert(threw);
+	}));
 	ck_assert_int_eq(v.back(), (int)v.size() - 1);	/* strong guarantee */
 
 	/* Converting between value types keeps the arena. */
@@ -304,13 +299,7 @@ START_TEST(test_pmr)
 
 	bump::arena small(4096);
 	bump::memory_resource rs(small);
-	bool threw = false;
-	try {
-		(void)rs.allocate(8192, 8);
-	} catch (const std::bad_alloc &) {
-		threw = true;
-	}
-	ck_assert(threw);
+	ck_assert(throws<std::bad_alloc>([&] { (void)rs.allocate(8192, 8); }));
 }
 END_TEST
 #endif
@@ -454,20 +443,12 @@ START_TEST(test_make_array_reverse_order)
 	ck_assert_int_eq(tracked::alive, 0);
 	a.reset();
 	ck_assert_int_eq(tracked::nlog, 5);
-	bool threw = false;
-	try {
+	ck_assert(throws<std::bad_alloc>([&] {
 		(void)a.make_array<tracked>(opaque_size(SIZE_MAX / 8));
-	} catch (const std::bad_alloc &) {
-		threw = true;
-	}
-	ck_assert(threw);
-	threw = false;
-	try {
+	}));
+	ck_assert(throws<std::bad_alloc>([&] {
 		(void)a.make_array<int>(opaque_size(SIZE_MAX / 2));
-	} catch (const std::bad_alloc &) {
-		threw = true;
-	}
-	ck_assert(threw);
+	}));
 	ck_assert_uint_eq(a.used(), 0);
 }
 END_TEST
@@ -494,43 +475,38 @@ struct maker_then_throw {
 	}
 };
 
-START_TEST(test_make_constructor_throws)
+/* Make tracked 1, then a thrower that throws; bump_used() before that. */
+static size_t
+make_then_throw(bump::arena &a)
 {
-	bump::arena a;
 	size_t used;
-	bool threw = false;
 
 	tracked::clear();
 	(void)a.make<tracked>(1);
 	used = a.used();
 	thrower::countdown = 1;
-	try {
-		(void)a.make<thrower>();
-	} catch (const std::runtime_error &) {
-		threw = true;
-	}
-	ck_assert(threw);
+	ck_assert(throws<std::runtime_error>([&] { (void)a.make<thrower>(); }));
+	return used;
+}
+
+START_TEST(test_make_constructor_throws)
+{
+	bump::arena a;
+	size_t used = make_then_throw(a);
+
 	ck_assert_uint_eq(a.used(), used);		/* rewound */
 	assert_destroyed({ 100 });			/* the member, by C++ */
 	/* What the constructor made in the arena goes with the rewind. */
-	threw = false;
-	try {
+	ck_assert(throws<std::runtime_error>([&] {
 		(void)a.make<maker_then_throw>(a.get());
-	} catch (const std::runtime_error &) {
-		threw = true;
-	}
-	ck_assert(threw);
+	}));
 	ck_assert_uint_eq(a.used(), used);
 	assert_destroyed({ 100, 50 });
 	/* An array: the elements made so far go, the last first. */
 	thrower::countdown = 4;
-	threw = false;
-	try {
+	ck_assert(throws<std::runtime_error>([&] {
 		(void)a.make_array<thrower>(6);
-	} catch (const std::runtime_error &) {
-		threw = true;
-	}
-	ck_assert(threw);
+	}));
 	ck_assert_uint_eq(a.used(), used);
 	assert_destroyed({ 100, 50, 100, 100, 100, 100 });
 	ck_assert_int_eq(tracked::alive, 1);
@@ -545,7 +521,6 @@ START_TEST(test_make_no_room_for_record)
 	alignas(16) static unsigned char buf[4096];
 	bump_t *b = bump_create_in(buf, sizeof buf, 0);
 	size_t cap;
-	bool threw = false;
 
 	ck_assert_ptr_nonnull(b);
 	tracked::clear();
@@ -555,22 +530,13 @@ START_TEST(test_make_no_room_for_record)
 	const size_t room = (sizeof(tracked) + 15) / 16 * 16;
 	ck_assert_uint_eq(cap % 16, 0);
 	ck_assert_ptr_nonnull(bump_malloc(b, cap - room));
-	try {
-		(void)bump::make<tracked>(b, 1);
-	} catch (const std::bad_alloc &) {
-		threw = true;
-	}
-	ck_assert(threw);
+	ck_assert(throws<std::bad_alloc>([&] { (void)bump::make<tracked>(b, 1); }));
 	ck_assert_int_eq(tracked::made, 1);
 	ck_assert_int_eq(tracked::alive, 0);
 	ck_assert_uint_eq(bump_used(b), cap - room);
-	threw = false;
-	try {
+	ck_assert(throws<std::bad_alloc>([&] {
 		(void)bump::make<int>(nullptr, 1);
-	} catch (const std::bad_alloc &) {
-		threw = true;
-	}
-	ck_assert(threw);
+	}));
 	bump_destroy(b);
 	assert_destroyed({ 1 });	/* once */
 }
@@ -580,19 +546,8 @@ END_TEST
 START_TEST(test_make_throws_in_threadsafe_arena)
 {
 	bump::arena a(0, BUMP_THREADSAFE);
-	size_t used;
-	bool threw = false;
+	size_t used = make_then_throw(a);
 
-	tracked::clear();
-	(void)a.make<tracked>(1);
-	used = a.used();
-	thrower::countdown = 1;
-	try {
-		(void)a.make<thrower>();
-	} catch (const std::runtime_error &) {
-		threw = true;
-	}
-	ck_assert(threw);
 	ck_assert_uint_ge(a.used(), used);
 	a.reset();
 	assert_destroyed({ 100, 1 });	/* ~thrower was never registered */
@@ -624,14 +579,11 @@ START_TEST(test_scratch_raii)
 			inner.rewind();
 		}
 		ck_assert_int_eq(tracked::alive, 1);
-		bool threw = false;
-		try {
+		errno = 0;
+		ck_assert(throws<std::bad_alloc>([&] {
 			bump::scratch none(s1, s2);
-		} catch (const std::bad_alloc &) {
-			threw = true;
-			ck_assert_int_eq(errno, EBUSY);
-		}
-		ck_assert(threw);
+		}));
+		ck_assert_int_eq(errno, EBUSY);
 	}
 	assert_destroyed({ 7 });	/* the end of the scope rewound */
 	ck_assert_uint_eq(bump_used(s1), used);

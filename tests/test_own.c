@@ -382,6 +382,16 @@ END_TEST
 static bump_t *pass_arena;
 static bump_mark_t pass_mark;
 
+/* A new arena for the cleanups below, and a clear log. */
+static bump_t *
+new_pass_arena(void)
+{
+	pass_arena = bump_create(0, 0);
+	ck_assert_ptr_nonnull(pass_arena);
+	clear_log();
+	return pass_arena;
+}
+
 /* Allocates from the arena whose pass runs it, and writes what it got. */
 static void
 allocate_in_pass(void *arg)
@@ -397,11 +407,8 @@ allocate_in_pass(void *arg)
 
 START_TEST(test_cleanup_allocates)
 {
-	bump_t *b = bump_create(0, 0);
+	bump_t *b = new_pass_arena();
 
-	ck_assert_ptr_nonnull(b);
-	pass_arena = b;
-	clear_log();
 	ck_assert_ptr_nonnull(bump_malloc(b, 100));
 	pass_mark = bump_mark(b);
 	ck_assert_ptr_nonnull(bump_cleanup_add(b, allocate_in_pass, ID(1)));
@@ -432,11 +439,8 @@ register_in_pass(void *arg)
 
 START_TEST(test_cleanup_registers_in_pass)
 {
-	bump_t *b = bump_create(0, 0);
+	bump_t *b = new_pass_arena();
 
-	ck_assert_ptr_nonnull(b);
-	pass_arena = b;
-	clear_log();
 	add(b, 1);
 	pass_mark = bump_mark(b);
 	ck_assert_ptr_nonnull(bump_cleanup_add(b, register_in_pass, ID(2)));
@@ -471,12 +475,9 @@ drop_own_arena(void *arg)
 
 START_TEST(test_cleanup_drops_own_arena)
 {
-	bump_t *b = bump_create(0, 0);
+	bump_t *b = new_pass_arena();
 	char *keep;
 
-	ck_assert_ptr_nonnull(b);
-	pass_arena = b;
-	clear_log();
 	keep = bump_strdup(b, "still here");
 	ck_assert_ptr_nonnull(keep);
 	pass_mark = bump_mark(b);
@@ -516,11 +517,8 @@ cancel_in_pass(void *arg)
 
 START_TEST(test_cleanup_cancels_in_pass)
 {
-	bump_t *b = bump_create(0, 0);
+	bump_t *b = new_pass_arena();
 
-	ck_assert_ptr_nonnull(b);
-	pass_arena = b;
-	clear_log();
 	add(b, 1);
 	to_cancel = add(b, 2);
 	add(b, 3);
@@ -575,6 +573,22 @@ END_TEST
 
 /* ---- Cleanups in a BUMP_THREADSAFE arena ----------------------------------- */
 
+/* Run fn(0) .. fn(n-1) in n threads at once; each must return NULL. */
+static void
+run_threads(void *(*fn)(void *), uintptr_t n)
+{
+	pthread_t t[8];
+	void *rc;
+
+	ck_assert_uint_le(n, 8);
+	for (uintptr_t i = 0; i < n; i++)
+		ck_assert_int_eq(pthread_create(&t[i], NULL, fn, (void *)i), 0);
+	for (uintptr_t i = 0; i < n; i++) {
+		ck_assert_int_eq(pthread_join(t[i], &rc), 0);
+		ck_assert_ptr_null(rc);
+	}
+}
+
 enum { TS_THREADS = 4, TS_EACH = 5000 };
 static unsigned char ts_ran[TS_THREADS * TS_EACH];
 static bump_t *ts_arena;
@@ -610,19 +624,10 @@ register_many(void *arg)
 
 START_TEST(test_cleanup_threadsafe)
 {
-	pthread_t t[TS_THREADS];
-	void *rc;
-
 	ts_arena = bump_create(0, BUMP_THREADSAFE);
 	ck_assert_ptr_nonnull(ts_arena);
 	memset(ts_ran, 0, sizeof ts_ran);
-	for (uintptr_t i = 0; i < TS_THREADS; i++)
-		ck_assert_int_eq(pthread_create(&t[i], NULL, register_many,
-		    (void *)i), 0);
-	for (int i = 0; i < TS_THREADS; i++) {
-		ck_assert_int_eq(pthread_join(t[i], &rc), 0);
-		ck_assert_ptr_null(rc);
-	}
+	run_threads(register_many, TS_THREADS);
 	bump_reset(ts_arena);
 	for (size_t i = 0; i < sizeof ts_ran; i++)
 		ck_assert_uint_eq(ts_ran[i], i % 2 == 0);
@@ -919,18 +924,9 @@ make_children(void *arg)
 
 START_TEST(test_child_threadsafe_parent)
 {
-	pthread_t t[KID_THREADS];
-	void *rc;
-
 	shared_parent = bump_create(0, BUMP_THREADSAFE);
 	ck_assert_ptr_nonnull(shared_parent);
-	for (uintptr_t i = 0; i < KID_THREADS; i++)
-		ck_assert_int_eq(pthread_create(&t[i], NULL, make_children,
-		    (void *)i), 0);
-	for (int i = 0; i < KID_THREADS; i++) {
-		ck_assert_int_eq(pthread_join(t[i], &rc), 0);
-		ck_assert_ptr_null(rc);
-	}
+	run_threads(make_children, KID_THREADS);
 	for (int i = 0; i < KID_THREADS; i++)
 		for (int k = 0; k < KIDS_EACH; k += 2)
 			ck_assert_uint_gt(bump_used(kid_of[i][k]), 0);
