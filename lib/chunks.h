@@ -58,7 +58,7 @@
  *  - bump__chunks_remember(shift): an arena that grew to 2^shift bytes
  *    died on this thread; bump__chunks_recall(): the chunk size (at most
  *    16 KiB) one new arena may start with, or 0.  Each remember allows
- *    one recall (at most 64 are saved up), so an arena per request starts
+ *    one recall (at most 1,024 are saved up), so an arena per request starts
  *    in one chunk as big as its predecessors needed, while a thread that
  *    only creates arenas soon starts them small again.
  */
