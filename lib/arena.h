@@ -17,9 +17,11 @@
  * arena_grow.c (growing objects) and strings.c use the public functions,
  * bump__alloc and bump__in_place_max.  What an arena owns besides bytes
  * sits above them all and uses the public functions and bump__alloc:
- *   arena_own.c     cleanups and child arenas; create, reset, rewind and
- *                   destroy call bump__own_release() before dropping memory
+ *   arena_own.c     cleanups and child arenas
  *   arena_scratch.c each thread's scratch arenas
+ * The one call upwards: bump_reset, bump_rewind and bump_destroy run the
+ * cleanups through bump__own_release() before they drop memory (and a
+ * child's cleanup on its parent calls bump_destroy in turn).
  */
 #ifndef BUMP_ARENA_H
 #define BUMP_ARENA_H
