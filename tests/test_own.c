@@ -834,6 +834,34 @@ START_TEST(test_child_flags)
 }
 END_TEST
 
+/*
+ * A child starts in the smallest chunk, not at the size the thread's last
+ * arenas grew to (which a new arena of its own does).
+ */
+START_TEST(test_child_starts_small)
+{
+	bump_t *parent, *child, *grown[3];
+
+	for (int i = 0; i < 3; i++) {
+		grown[i] = bump_create(0, 0);
+		ck_assert_ptr_nonnull(grown[i]);
+		ck_assert_ptr_nonnull(bump_malloc(grown[i], 6000));  /* 8 KiB */
+	}
+	for (int i = 0; i < 3; i++)	/* each lets a new arena start big */
+		bump_destroy(grown[i]);
+	parent = bump_create(0, 0);
+	ck_assert_ptr_nonnull(parent);
+	child = bump_create_child(parent, 0, 0);
+	ck_assert_ptr_nonnull(child);
+	ck_assert_ptr_nonnull(bump_malloc(child, 16));
+	ck_assert_uint_eq(stats_of(child).committed, 256);
+#ifndef _WIN32	/* no thread cache there to remember sizes with (yet) */
+	ck_assert_uint_eq(stats_of(parent).committed, 8192);	/* recalled */
+#endif
+	bump_destroy(parent);
+}
+END_TEST
+
 /* A cleanup of a child destroys the child's parent mid-pass. */
 static bump_t *doomed_parent;
 
@@ -1182,6 +1210,7 @@ own_suite(void)
 	tcase_add_test(k, test_child_destroyed_first);
 	tcase_add_test(k, test_child_errors);
 	tcase_add_test(k, test_child_flags);
+	tcase_add_test(k, test_child_starts_small);
 	tcase_add_test(k, test_child_cleanup_destroys_parent);
 	tcase_add_test(k, test_child_many);
 	tcase_add_test(k, test_child_threadsafe_parent);
