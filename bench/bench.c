@@ -1330,6 +1330,151 @@ run_inflight(size_t requests)
 	free(sizes);
 }
 
+/*
+ * Arena per request that owns things, as APR pools do: besides its
+ * PER_REQUEST allocations of 16-79 B, each request's arena registers one
+ * cleanup and makes one child arena (every tenth allocation goes there).
+ * INFLIGHT requests alive: destroy the oldest (which runs its cleanup and
+ * destroys its child), make a new one; ns per request, rounds interleaved.
+ */
+enum { OWNED_BUMP, OWNED_APR, OWNED_KINDS };
+static const char *const owned_names[OWNED_KINDS] = { "bump_alloc", "APR pool" };
+static double *owned_r[OWNED_KINDS];
+static double owned_ns[OWNED_KINDS];
+static unsigned long cleanups_run;
+
+static void
+count_cleanup(void *arg)
+{
+	(void)arg;
+	cleanups_run++;
+}
+
+static void *
+bump_owned_open(const uint32_t *sizes, void **blocks)
+{
+	bump_t *b = bump_create(0, 0), *child;
+
+	if (b == NULL || bump_cleanup_add(b, count_cleanup, NULL) == NULL ||
+	    (child = bump_create_child(b, 0, 0)) == NULL)
+		die("bump_owned_open");
+	for (size_t i = 0; i < PER_REQUEST; i++) {
+		char *p = bump_malloc(i % 10 == 9 ? child : b, sizes[i]);
+
+		if (p == NULL)
+			die("bump_malloc");
+		p[0] = (char)i;
+		blocks[i] = p;
+	}
+	return b;
+}
+
+static void
+bump_owned_close(void *request)
+{
+	bump_destroy(request);
+}
+
+#ifdef HAVE_APR
+static apr_status_t
+apr_count_cleanup(void *arg)
+{
+	count_cleanup(arg);
+	return APR_SUCCESS;
+}
+
+static void *
+apr_owned_open(const uint32_t *sizes, void **blocks)
+{
+	apr_pool_t *p, *child;
+
+	if (apr_pool_create(&p, NULL) != APR_SUCCESS)
+		die("apr_pool_create");
+	apr_pool_cleanup_register(p, NULL, apr_count_cleanup,
+	    apr_pool_cleanup_null);
+	if (apr_pool_create(&child, p) != APR_SUCCESS)
+		die("apr_pool_create (sub-pool)");
+	for (size_t i = 0; i < PER_REQUEST; i++) {
+		char *q = apr_palloc(i % 10 == 9 ? child : p, sizes[i]);
+
+		if (q == NULL)
+			die("apr_palloc");
+		q[0] = (char)i;
+		blocks[i] = q;
+	}
+	return p;
+}
+
+static void
+apr_owned_close(void *request)
+{
+	apr_pool_destroy(request);
+}
+#endif
+
+static const struct {
+	void *(*open)(const uint32_t *sizes, void **blocks);
+	void (*close)(void *request);
+} owned_kinds[OWNED_KINDS] = {
+	[OWNED_BUMP] = { bump_owned_open, bump_owned_close },
+#ifdef HAVE_APR
+	[OWNED_APR] = { apr_owned_open, apr_owned_close },
+#endif
+};
+
+/* One round of kind k: ns per request; every cleanup must have run once. */
+static double
+time_owned(int k, const uint32_t *sizes, size_t requests, void **ring,
+    void **ptr)
+{
+	unsigned long before = cleanups_run;
+	double t;
+
+	for (size_t i = 0; i < INFLIGHT; i++)
+		ring[i] = owned_kinds[k].open(sizes, ptr + i * PER_REQUEST);
+	t = now_ns();
+	for (size_t q = 0; q < requests; q++) {
+		size_t i = q % INFLIGHT;
+
+		owned_kinds[k].close(ring[i]);
+		ring[i] = owned_kinds[k].open(sizes + q * PER_REQUEST,
+		    ptr + i * PER_REQUEST);
+	}
+	t = now_ns() - t;
+	for (size_t i = 0; i < INFLIGHT; i++)
+		owned_kinds[k].close(ring[i]);
+	if (cleanups_run - before != requests + INFLIGHT)
+		die("a request's cleanup");
+	return t / (double)requests;
+}
+
+static void
+run_owned(size_t requests)
+{
+	struct workload all;
+	void **ring = xmalloc(INFLIGHT * sizeof *ring);
+	void **ptr = xmalloc((size_t)INFLIGHT * PER_REQUEST * sizeof *ptr);
+	double *v = xmalloc((size_t)rounds * OWNED_KINDS * sizeof *v);
+
+	gen_uniform(&all, requests * PER_REQUEST, 16, 79);
+	for (int r = 0; r < rounds; r++)
+		for (int k = 0; k < OWNED_KINDS; k++)
+			if (owned_kinds[k].open != NULL &&
+			    (k != OWNED_APR || allocators[A_APR].available))
+				v[k * rounds + r] = time_owned(k, all.sizes,
+				    requests, ring, ptr);
+	for (int k = 0; k < OWNED_KINDS; k++)
+		if (owned_kinds[k].open != NULL &&
+		    (k != OWNED_APR || allocators[A_APR].available)) {
+			owned_r[k] = keep(v + k * rounds);
+			owned_ns[k] = median(v + k * rounds, rounds);
+		}
+	free(v);
+	free(ring);
+	free(ptr);
+	free(all.sizes);
+}
+
 static void
 print_scale(size_t requests)
 {
@@ -1362,6 +1507,13 @@ print_scale(size_t requests)
 			printf("  %-24s %12.1f\n", allocators[a].name,
 			    inflight_ns[a]);
 	}
+	printf("\narena-per-request-owned: as above, and each request's arena "
+	    "registers a cleanup and makes a child arena (every tenth "
+	    "allocation there); destroying it runs and destroys them\n");
+	printf("  %-24s %12s\n", "allocator", "ns/request");
+	for (int k = 0; k < OWNED_KINDS; k++)
+		if (owned_r[k] != NULL)
+			printf("  %-24s %12.1f\n", owned_names[k], owned_ns[k]);
 }
 
 /* ---- Output ---------------------------------------------------------------- */
@@ -1444,6 +1596,10 @@ print_csv(FILE *f)
 		if (inflight_r[a] != NULL)
 			fprintf(f, "arena-per-request-inflight,%s,,%.3f,\n",
 			    allocators[a].name, inflight_ns[a]);
+	for (int k = 0; k < OWNED_KINDS; k++)
+		if (owned_r[k] != NULL)
+			fprintf(f, "arena-per-request-owned,%s,,%.3f,\n",
+			    owned_names[k], owned_ns[k]);
 }
 
 /* Best (lowest) figure among the peers, which are not bump_alloc rows. */
@@ -1563,6 +1719,11 @@ print_targets(void)
 		target("arena per request, 1,000 in flight: APR / bump_alloc "
 		    ">= 1.3", v, "x", v >= 1.3);
 	}
+	if (owned_r[OWNED_APR] != NULL) {
+		v = ratio(owned_r[OWNED_APR], owned_r[OWNED_BUMP]);
+		target("... with a cleanup and a child: APR / bump_alloc >= 1.3",
+		    v, "x", v >= 1.3);
+	}
 	v = purge_live_kib > 0 ? (double)purge_after_kib /
 	    (double)purge_live_kib : -1;
 	target("purge: RSS after destroy + purge of 200,000 small arenas "
@@ -1640,6 +1801,7 @@ main(int argc, char **argv)
 	run_many(0);
 	run_many(1);
 	run_inflight(requests);
+	run_owned(requests);
 	run_purge();
 
 	if (csv_file != NULL) {

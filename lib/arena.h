@@ -16,7 +16,13 @@
  *   arena_stats.c   queries and statistics (calls no other file)
  * arena_grow.c (growing objects) and strings.c use the public functions
  * (which refuse a NULL or destroyed arena), bump__alloc and
- * bump__resize_newest.
+ * bump__resize_newest.  What an arena owns besides bytes sits above them
+ * all and uses the public functions and bump__alloc:
+ *   arena_own.c     cleanups and child arenas
+ *   arena_scratch.c each thread's scratch arenas
+ * The one call upwards: bump_reset, bump_rewind and bump_destroy run the
+ * cleanups through bump__own_release() before they drop memory (and a
+ * child's cleanup on its parent calls bump_destroy in turn).
  */
 #ifndef BUMP_ARENA_H
 #define BUMP_ARENA_H
@@ -33,7 +39,15 @@
 #define BUMP_ALL_FLAGS (BUMP_THREADSAFE | BUMP_HUGEPAGES | BUMP_PREFAULT)
 /* In b->flags only: ASan or Valgrind watches, every block passes the hooks. */
 #define BUMP__WATCHED (1u << 30)
-#define BUMP__PRIVATE_FLAGS BUMP__WATCHED
+/* What the arena owns (lib/arena_own.c); reset, rewind and destroy look. */
+#define BUMP__CLEANING (1u << 29)	/* a pass runs its cleanups */
+#define BUMP__EDITED (1u << 28)		/* a cleanup changed the list */
+#define BUMP__DOOMED (1u << 27)		/* its parent died in that pass */
+#define BUMP__CHILD (1u << 26)		/* a child: see parent_record */
+#define BUMP__SCRATCH (1u << 25)	/* a thread's: dies with the thread */
+#define BUMP__OWN_FLAGS (BUMP__CLEANING | BUMP__EDITED | BUMP__DOOMED | \
+	BUMP__CHILD | BUMP__SCRATCH)
+#define BUMP__PRIVATE_FLAGS (BUMP__WATCHED | BUMP__OWN_FLAGS)
 _Static_assert((BUMP__PRIVATE_FLAGS & BUMP_ALL_FLAGS) == 0,
     "the private flags are apart from the public ones");
 
@@ -114,7 +128,14 @@ struct bump {
 	unsigned redzone;	/* bytes left unused before each block */
 	size_t header_size;	/* bytes of this bookkeeping */
 	struct bump_region region;
+	/*
+	 * Cleanups (lib/arena_own.c), newest first: in line 2, which reset
+	 * and destroy touch anyway, so that an arena without any costs nothing
+	 * more to drop.  The lock (BUMP_THREADSAFE only) fills padding.
+	 */
+	struct bump_cleanup *cleanups;
 	unsigned char block_kind[BUMP__MAX_BLOCKS];	/* chunk shift, BLOCK_* */
+	bump_lock_t cleanup_lock;
 	/* Set as blocks are added: an arena of one block touches 3 lines. */
 	struct {
 		char *start;
@@ -124,6 +145,13 @@ struct bump {
 	uint64_t epoch;		/* new on create, reset, rewind: old slices die */
 	uintptr_t owner;	/* the first allocating thread, 0 for none yet */
 	int crowded;		/* a second thread has allocated */
+	/*
+	 * BUMP__CHILD only (set by bump_create_child): the parent's cleanup
+	 * record that destroys this arena.  Aligned so that the size is a
+	 * multiple of BUMP_MAX_ALIGN on every ABI (see below).
+	 */
+	_Alignas(BUMP_MAX_ALIGN) bump_t *parent;
+	struct bump_cleanup *parent_record;
 };
 
 /* What <bump_alloc.h> promises: the inline bump_malloc() reads a prefix. */
@@ -141,6 +169,9 @@ _Static_assert(offsetof(struct bump, cap) == BUMP_CACHE_LINE,
     "allocating reads and writes one line of the bookkeeping");
 _Static_assert(offsetof(struct bump, block[1]) <= 3 * BUMP_CACHE_LINE,
     "an arena of one block touches three lines of its bookkeeping");
+_Static_assert(offsetof(struct bump, cleanups) >= 2 * BUMP_CACHE_LINE &&
+    offsetof(struct bump, cleanup_lock) < offsetof(struct bump, block),
+    "the cleanups' head and lock sit in line 2, cleared by create");
 _Static_assert(sizeof(struct bump) % BUMP_MAX_ALIGN == 0 &&
     _Alignof(struct bump) <= BUMP_MAX_ALIGN,
     "bump_create_in: bookkeeping at a multiple of BUMP_MAX_ALIGN is aligned, "
@@ -376,6 +407,23 @@ bump__check_chain(const bump_t *b)
 void *bump__shared_alloc(bump_t *b, size_t size, size_t align);
 /* arena_shared.c: a shared arena starts over; threads' slices are stale. */
 void bump__shared_restart(bump_t *b);
+
+/*
+ * arena_own.c: b is about to drop what lies above logical offset from
+ * (bump_rewind: the mark's; bump_reset and bump_destroy: 0, dying for
+ * destroy).  Runs the cleanups registered there, newest first, and takes a
+ * child off its parent's list.  0: go on; -1: leave b alone (a cleanup pass
+ * runs on b already, b is a thread's scratch arena, or b died meanwhile).
+ */
+int bump__own_release_slow(bump_t *b, size_t from, int dying);
+static inline int
+bump__own_release(bump_t *b, size_t from, int dying)
+{
+	if (bump_likely(b->cleanups == NULL &&
+	    (b->flags & BUMP__OWN_FLAGS) == 0))
+		return 0;
+	return bump__own_release_slow(b, from, dying);
+}
 
 /* arena_region.c: the arena's own reservation. */
 /* Reserve b->cap bytes (or take the spare); 0, or -1 with errno = ENOMEM. */

@@ -112,7 +112,12 @@ choose_chunk(const bump_t *b, size_t need, size_t used, unsigned growth)
 	/* No bigger than the cap can use. */
 	unsigned most = bump__log2_ceil(bump__max_size(b->cap - used, need));
 
-	if (b->nblocks == 0) {	/* as big as this thread's last arenas grew */
+	/*
+	 * As big as this thread's last arenas grew.  Not a child: it holds a
+	 * stage of its parent's work, and starting it at the size parents
+	 * grew to doubled the memory an arena per request touched.
+	 */
+	if (b->nblocks == 0 && !(b->flags & BUMP__CHILD)) {
 		unsigned recalled = bump__chunks_recall();
 
 		if (shift < recalled)

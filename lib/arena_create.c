@@ -100,12 +100,13 @@ bump_create_in(void *buf, size_t size, unsigned flags)
 /*
  * Destroying a dead arena (twice, or a stale handle) is ignored: its
  * bookkeeping went back to the chunk layer with its magic number cleared,
- * and touching the chunks again would corrupt the cache.
+ * and touching the chunks again would corrupt the cache.  Its cleanups run
+ * first (and destroy its children); see bump__own_release.
  */
 void
 bump_destroy(bump_t *b)
 {
-	if (!bump__live(b))
+	if (!bump__live(b) || bump__own_release(b, 0, 1) != 0)
 		return;
 	bump__region_save(b);
 	if (b->nblocks > 0 && bump__is_chunk(b->block_kind[0]))

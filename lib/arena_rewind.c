@@ -53,16 +53,18 @@ bump_mark(const bump_t *b)
 	return mark;
 }
 
+/* The cleanups registered after the mark run first (bump__own_release). */
 void
 bump_rewind(bump_t *b, bump_mark_t mark)
 {
-	if (bump__live(b) && mark.offset <= bump_used(b))
+	if (bump__live(b) && mark.offset <= bump_used(b) &&
+	    bump__own_release(b, mark.offset, 0) == 0)
 		lower_to_offset(b, mark.offset);
 }
 
 /*
  * bump_reset keeps the newest block (the biggest) and its warm pages;
- * older chunks go back to the chunk layer.
+ * older chunks go back to the chunk layer.  Every cleanup runs first.
  */
 void
 bump_reset(bump_t *b)
@@ -70,7 +72,7 @@ bump_reset(bump_t *b)
 	unsigned last;
 	char *top, *dirty;
 
-	if (!bump__live(b))
+	if (!bump__live(b) || bump__own_release(b, 0, 0) != 0)
 		return;
 	b->peak = bump__peak(b);
 	if (b->nblocks == 0)

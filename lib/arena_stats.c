@@ -1,7 +1,8 @@
 /*
  * arena_stats.c - what an arena can be asked: bump_used, bump_capacity,
- * bump_owns, bump_stats and bump_stats_print.  Nothing here changes an
- * arena; in a BUMP_THREADSAFE arena each may run beside allocations.
+ * bump_flags, bump_owns, bump_stats and bump_stats_print.  Nothing here
+ * changes an arena; in a BUMP_THREADSAFE arena each may run beside
+ * allocations.
  */
 #include <config.h>
 
@@ -15,6 +16,12 @@ size_t
 bump_used(const bump_t *b)
 {
 	return bump__live(b) ? bump__used(b) : 0;
+}
+
+unsigned
+bump_flags(const bump_t *b)
+{
+	return bump__live(b) ? b->flags & BUMP_ALL_FLAGS : 0;
 }
 
 size_t

@@ -17,7 +17,7 @@ if HAVE_CHECK
 CHECK_SUITES += tests/test_create tests/test_alloc tests/test_reset \
 	tests/test_strings tests/test_query tests/test_threads tests/test_seed \
 	tests/test_new tests/test_grow tests/test_fastpath tests/test_edges \
-	tests/test_scale tests/test_destroyed
+	tests/test_scale tests/test_destroyed tests/test_own
 if HAVE_CXX
 CHECK_SUITES += tests/test_cxx
 endif
@@ -139,7 +139,8 @@ FUZZ_FILES = tests/fuzz/fuzz_arena.c $(CORE_SOURCES) \
 FUZZ_SEEDS = tests/fuzz/corpus/grow_realloc tests/fuzz/corpus/marks \
 	tests/fuzz/corpus/strings tests/fuzz/corpus/edges \
 	tests/fuzz/corpus/threadsafe tests/fuzz/corpus/chunks \
-	tests/fuzz/corpus/regress_commit_after_rewind
+	tests/fuzz/corpus/regress_commit_after_rewind \
+	tests/fuzz/corpus/owned
 CLEANFILES += tests/fuzz/fuzz_arena
 fuzz: tests/fuzz/fuzz_arena
 tests/fuzz/fuzz_arena: $(FUZZ_FILES) config.h

@@ -1,7 +1,8 @@
 /*
  * test_cxx.cc - <bump_alloc.hpp>: bump::arena, bump::allocator<T> under the
- * standard containers, bump::memory_resource (C++17), bump::scope, and the
- * typed macros from C++.
+ * standard containers, bump::memory_resource (C++17), bump::scope, the
+ * typed macros from C++, and objects the arena destroys (bump::make,
+ * bump::make_array) and bump::scratch.
  *
  * Written in 2026 by the bump_alloc authors.  To the extent possible under
  * law, the authors have dedicated all copyright and related rights to this
@@ -14,6 +15,7 @@
 #include <functional>
 #include <map>
 #include <new>
+#include <stdexcept>
 #include <string>
 #include <type_traits>
 #include <unordered_map>
@@ -25,6 +27,19 @@
 template <class T> using arena_vector = std::vector<T, bump::allocator<T>>;
 using arena_string = std::basic_string<char, std::char_traits<char>,
     bump::allocator<char>>;
+
+/* Whether f() throws an E (and nothing else). */
+template <class E, class F>
+static bool
+throws(F f)
+{
+	try {
+		f();
+	} catch (const E &) {
+		return true;
+	}
+	return false;
+}
 
 /* std::hash has no specialisation for strings of other allocators. */
 struct string_hash {
@@ -77,14 +92,10 @@ START_TEST(test_arena_raii)
 	ck_assert_ptr_null(c.get());
 	bump_destroy(raw);
 
-	bool threw = false;
 	errno = 0;
-	try {
+	ck_assert(throws<std::bad_alloc>([&] {
 		bump::arena bad(0, 1u << 20);	/* unknown flag */
-	} catch (const std::bad_alloc &) {
-		threw = true;
-	}
-	ck_assert(threw);
+	}));
 	ck_assert_int_eq(errno, EINVAL);
 }
 END_TEST
@@ -185,30 +196,16 @@ START_TEST(test_allocate_deallocate)
 	al.deallocate(p, 10);
 	ck_assert_uint_eq(a.used(), used);
 
-	bool threw = false;
-	try {
-		(void)al.allocate(1 << 20);
-	} catch (const std::bad_alloc &) {
-		threw = true;
-	}
-	ck_assert(threw);
-	threw = false;
-	try {
+	ck_assert(throws<std::bad_alloc>([&] { (void)al.allocate(1 << 20); }));
+	ck_assert(throws<std::bad_alloc>([&] {
 		(void)al.allocate(opaque_size(SIZE_MAX / 4));	/* n * sizeof overflows */
-	} catch (const std::bad_alloc &) {
-		threw = true;
-	}
-	ck_assert(threw);
+	}));
 	ck_assert_uint_eq(a.used(), used);
 	arena_vector<int> v{bump::allocator<int>(a)};
-	threw = false;
-	try {
+	ck_assert(throws<std::bad_alloc>([&] {
 		for (int i = 0; i < 1000000; i++)
 			v.push_back(i);
-	} catch (const std::bad_alloc &) {
-		threw = true;
-	}
-	ck_assert(threw);
+	}));
 	ck_assert_int_eq(v.back(), (int)v.size() - 1);	/* strong guarantee */
 
 	/* Converting between value types keeps the arena. */
@@ -302,16 +299,301 @@ START_TEST(test_pmr)
 
 	bump::arena small(4096);
 	bump::memory_resource rs(small);
-	bool threw = false;
-	try {
-		(void)rs.allocate(8192, 8);
-	} catch (const std::bad_alloc &) {
-		threw = true;
-	}
-	ck_assert(threw);
+	ck_assert(throws<std::bad_alloc>([&] { (void)rs.allocate(8192, 8); }));
 }
 END_TEST
 #endif
+
+/* ---- Objects the arena destroys: bump::make, bump::make_array ---------- */
+
+/* Counts constructions and destructions, and logs the order of the latter. */
+struct tracked {
+	static int alive, made, nlog;
+	static int log[64];
+	int id;
+	std::string name;	/* not trivially destructible */
+
+	tracked() : tracked(made) {}
+	explicit tracked(int i, const char *n = "tracked") : id(i), name(n)
+	{
+		alive++;
+		made++;
+	}
+	tracked(const tracked &) = delete;
+	~tracked()
+	{
+		alive--;
+		if (nlog < 64)
+			log[nlog++] = id;
+	}
+	static void clear() { alive = made = nlog = 0; }
+};
+int tracked::alive, tracked::made, tracked::nlog, tracked::log[64];
+
+static_assert(!std::is_trivially_destructible<tracked>::value, "owned");
+static_assert(!std::is_copy_constructible<bump::scratch>::value, "RAII");
+
+static void
+assert_destroyed(std::initializer_list<int> ids)
+{
+	int i = 0;
+
+	ck_assert_int_eq(tracked::nlog, (int)ids.size());
+	for (int id : ids)
+		ck_assert_int_eq(tracked::log[i++], id);
+}
+
+START_TEST(test_make_destroyed_with_arena)
+{
+	tracked::clear();
+	{
+		bump::arena a;
+		tracked *t1 = a.make<tracked>(1, "one");
+		tracked *t2 = bump::make<tracked>(a.get(), 2);
+
+		ck_assert(a.owns(t1) && a.owns(t2));
+		ck_assert_int_eq(t1->id, 1);
+		ck_assert_str_eq(t1->name.c_str(), "one");
+		ck_assert_int_eq(tracked::alive, 2);
+		a.reset();
+		assert_destroyed({ 2, 1 });
+		ck_assert_int_eq(tracked::alive, 0);
+		(void)a.make<tracked>(3);
+		(void)a.make<tracked>(4);
+	}			/* ~arena: bump_destroy */
+	assert_destroyed({ 2, 1, 4, 3 });
+	ck_assert_int_eq(tracked::alive, 0);
+}
+END_TEST
+
+START_TEST(test_make_rewind_and_scope)
+{
+	bump::arena a;
+	tracked *keep;
+	bump_mark_t m;
+
+	tracked::clear();
+	keep = a.make<tracked>(1);
+	{
+		bump::scope s(a);
+
+		(void)a.make<tracked>(2);
+		(void)bump::make_array<tracked>(a.get(), 2);	/* ids 2, 3 */
+	}
+	assert_destroyed({ 3, 2, 2 });
+	ck_assert_int_eq(tracked::alive, 1);
+	ck_assert_int_eq(keep->id, 1);
+	m = bump_mark(a.get());
+	(void)a.make<tracked>(5);
+	bump_rewind(a.get(), m);
+	assert_destroyed({ 3, 2, 2, 5 });
+	ck_assert_int_eq(tracked::alive, 1);
+}
+END_TEST
+
+/* A trivially destructible T costs its bytes and nothing more. */
+START_TEST(test_make_trivial_registers_nothing)
+{
+	bump::arena made, plain;
+	int *i = made.make<int>(7);
+	double *d = bump::make<double>(made.get(), 2.5);
+	int *zeros = made.make_array<int>(10);
+	size_t one, hundred;
+
+	ck_assert_int_eq(*i, 7);
+	ck_assert(*d == 2.5);
+	for (int k = 0; k < 10; k++)
+		ck_assert_int_eq(zeros[k], 0);	/* value-initialized */
+	ck_assert_ptr_nonnull(BUMP_NEW(plain.get(), int));
+	ck_assert_ptr_nonnull(BUMP_NEW(plain.get(), double));
+	ck_assert_ptr_nonnull(BUMP_NEW_ARRAY(plain.get(), int, 10));
+	ck_assert_uint_eq(made.used(), plain.used());
+	/* A T with a destructor costs one record more, an array one too. */
+	{
+		bump::arena x, y;
+
+		(void)x.make_array<tracked>(1);
+		(void)y.make_array<tracked>(100);
+		one = x.used();
+		hundred = y.used();
+	}
+	ck_assert_uint_eq(hundred - one, 99 * sizeof(tracked));
+	{
+		bump::arena x;
+
+		(void)x.make<tracked>(1);
+		ck_assert_uint_gt(x.used(), sizeof(tracked) + 16);
+	}
+}
+END_TEST
+
+START_TEST(test_make_array_reverse_order)
+{
+	bump::arena a;
+	tracked *t;
+
+	tracked::clear();
+	t = a.make_array<tracked>(5);
+	for (int k = 0; k < 5; k++)
+		ck_assert_int_eq(t[k].id, k);
+	ck_assert_uint_eq((uintptr_t)t % alignof(tracked), 0);
+	ck_assert_ptr_nonnull(a.make_array<tracked>(0));	/* registers nothing */
+	a.reset();
+	assert_destroyed({ 4, 3, 2, 1, 0 });
+	ck_assert_int_eq(tracked::alive, 0);
+	a.reset();
+	ck_assert_int_eq(tracked::nlog, 5);
+	ck_assert(throws<std::bad_alloc>([&] {
+		(void)a.make_array<tracked>(opaque_size(SIZE_MAX / 8));
+	}));
+	ck_assert(throws<std::bad_alloc>([&] {
+		(void)a.make_array<int>(opaque_size(SIZE_MAX / 2));
+	}));
+	ck_assert_uint_eq(a.used(), 0);
+}
+END_TEST
+
+/* Throws from the constructor once countdown reaches 0. */
+struct thrower {
+	static int countdown;
+	tracked member;
+
+	thrower() : member(100)
+	{
+		if (--countdown == 0)
+			throw std::runtime_error("constructor");
+	}
+};
+int thrower::countdown;
+
+/* Makes a tracked object in the arena, then throws. */
+struct maker_then_throw {
+	explicit maker_then_throw(bump_t *b)
+	{
+		(void)bump::make<tracked>(b, 50);
+		throw std::runtime_error("after making");
+	}
+};
+
+/* Make tracked 1, then a thrower that throws; bump_used() before that. */
+static size_t
+make_then_throw(bump::arena &a)
+{
+	size_t used;
+
+	tracked::clear();
+	(void)a.make<tracked>(1);
+	used = a.used();
+	thrower::countdown = 1;
+	ck_assert(throws<std::runtime_error>([&] { (void)a.make<thrower>(); }));
+	return used;
+}
+
+START_TEST(test_make_constructor_throws)
+{
+	bump::arena a;
+	size_t used = make_then_throw(a);
+
+	ck_assert_uint_eq(a.used(), used);		/* rewound */
+	assert_destroyed({ 100 });			/* the member, by C++ */
+	/* What the constructor made in the arena goes with the rewind. */
+	ck_assert(throws<std::runtime_error>([&] {
+		(void)a.make<maker_then_throw>(a.get());
+	}));
+	ck_assert_uint_eq(a.used(), used);
+	assert_destroyed({ 100, 50 });
+	/* An array: the elements made so far go, the last first. */
+	thrower::countdown = 4;
+	ck_assert(throws<std::runtime_error>([&] {
+		(void)a.make_array<thrower>(6);
+	}));
+	ck_assert_uint_eq(a.used(), used);
+	assert_destroyed({ 100, 50, 100, 100, 100, 100 });
+	ck_assert_int_eq(tracked::alive, 1);
+	a.reset();			/* nothing else was registered */
+	assert_destroyed({ 100, 50, 100, 100, 100, 100, 1 });
+}
+END_TEST
+
+/* No room for the record: the object is destroyed, std::bad_alloc. */
+START_TEST(test_make_no_room_for_record)
+{
+	alignas(16) static unsigned char buf[4096];
+	bump_t *b = bump_create_in(buf, sizeof buf, 0);
+	size_t cap;
+
+	ck_assert_ptr_nonnull(b);
+	tracked::clear();
+	cap = bump_capacity(b);
+	/* Room for the object (bump_malloc aligns it to 16), less than 16
+	 * bytes more: not enough for the record. */
+	const size_t room = (sizeof(tracked) + 15) / 16 * 16;
+	ck_assert_uint_eq(cap % 16, 0);
+	ck_assert_ptr_nonnull(bump_malloc(b, cap - room));
+	ck_assert(throws<std::bad_alloc>([&] { (void)bump::make<tracked>(b, 1); }));
+	ck_assert_int_eq(tracked::made, 1);
+	ck_assert_int_eq(tracked::alive, 0);
+	ck_assert_uint_eq(bump_used(b), cap - room);
+	ck_assert(throws<std::bad_alloc>([&] {
+		(void)bump::make<int>(nullptr, 1);
+	}));
+	bump_destroy(b);
+	assert_destroyed({ 1 });	/* once */
+}
+END_TEST
+
+/* A shared arena is not rewound (other threads may be in it). */
+START_TEST(test_make_throws_in_threadsafe_arena)
+{
+	bump::arena a(0, BUMP_THREADSAFE);
+	size_t used = make_then_throw(a);
+
+	ck_assert_uint_ge(a.used(), used);
+	a.reset();
+	assert_destroyed({ 100, 1 });	/* ~thrower was never registered */
+}
+END_TEST
+
+START_TEST(test_scratch_raii)
+{
+	bump::arena out;
+	bump_t *s1, *s2;
+	size_t used;
+
+	tracked::clear();
+	{
+		bump::scratch s;
+
+		s1 = s.get();
+		ck_assert_ptr_nonnull(s1);
+		used = bump_used(s1);
+		ck_assert_ptr_nonnull(bump_malloc(s1, 1000));
+		(void)bump::make<tracked>(s1, 7);
+		{
+			bump::scratch inner(s1, out);
+
+			s2 = inner.get();
+			ck_assert_ptr_ne(s2, s1);
+			ck_assert_ptr_ne(s2, out.get());
+			ck_assert_ptr_nonnull(bump_malloc(s2, 10));
+			inner.rewind();
+		}
+		ck_assert_int_eq(tracked::alive, 1);
+		errno = 0;
+		ck_assert(throws<std::bad_alloc>([&] {
+			bump::scratch none(s1, s2);
+		}));
+		ck_assert_int_eq(errno, EBUSY);
+	}
+	assert_destroyed({ 7 });	/* the end of the scope rewound */
+	ck_assert_uint_eq(bump_used(s1), used);
+	{
+		bump::scratch s(out);
+
+		ck_assert_ptr_eq(s.get(), s1);
+	}
+}
+END_TEST
 
 static Suite *
 cxx_suite(void)
@@ -328,6 +610,16 @@ cxx_suite(void)
 #if BUMP_ALLOC_HAVE_PMR
 	tcase_add_test(tc, test_pmr);
 #endif
+	suite_add_tcase(s, tc);
+	tc = tcase_new("owned objects");
+	tcase_add_test(tc, test_make_destroyed_with_arena);
+	tcase_add_test(tc, test_make_rewind_and_scope);
+	tcase_add_test(tc, test_make_trivial_registers_nothing);
+	tcase_add_test(tc, test_make_array_reverse_order);
+	tcase_add_test(tc, test_make_constructor_throws);
+	tcase_add_test(tc, test_make_no_room_for_record);
+	tcase_add_test(tc, test_make_throws_in_threadsafe_arena);
+	tcase_add_test(tc, test_scratch_raii);
 	suite_add_tcase(s, tc);
 	return s;
 }

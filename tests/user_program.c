@@ -1,6 +1,7 @@
 /*
  * user_program.c - what a user writes with <bump_alloc.h>: typed
- * allocation and a growing string.  tests/check_compilers.sh builds it
+ * allocation, a growing string, a cleanup, a child arena and scratch
+ * memory.  tests/check_compilers.sh builds it
  * with every C compiler found, at C99, C11 and C17, with -Wall -Wextra
  * -Wpedantic -Werror, and runs it.  Exit status 0 when all went right.
  */
@@ -13,6 +14,14 @@ struct item {
 	int key;
 	struct item *next;
 };
+
+static int closed;
+
+static void
+close_it(void *arg)
+{
+	closed += *(int *)arg;
+}
 
 #if defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L
 struct line {
@@ -61,6 +70,20 @@ main(void)
 	    strncmp(s, "0,1,2,", 6) != 0 || strcmp(s + len - 6, "99,end") != 0)
 		return 8;
 	puts(s + len - 6);
-	bump_destroy(b);
+	{
+		bump_t *child = bump_create_child(b, 0, 0), *scratch;
+		int *fd;
+
+		if (child == NULL || (fd = BUMP_NEW(child, int)) == NULL)
+			return 9;
+		*fd = 3;
+		if (bump_cleanup_add(child, close_it, fd) == NULL ||
+		    (scratch = bump_scratch(&b, 1)) == NULL || scratch == b ||
+		    bump_flags(child) != 0)
+			return 10;
+		bump_destroy(b);	/* the child, and its cleanup, too */
+		if (closed != 3)
+			return 11;
+	}
 	return 0;
 }

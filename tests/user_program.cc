@@ -69,6 +69,15 @@ main()
 	if (!arena.owns(pv.data()) || !arena.owns(pv[0].data()))
 		return 6;
 #endif
+	{
+		bump::scratch tmp(arena);
+		std::string *name = arena.make<std::string>(100, 'n');
+		std::string *names = bump::make_array<std::string>(tmp.get(), 3);
+
+		names[2] = *name;
+		if (tmp.get() == b || names[2].size() != 100 || !arena.owns(name))
+			return 7;
+	}
 	std::printf("bump_alloc %s from C++%ld: ok\n", BUMP_ALLOC_VERSION,
 	    static_cast<long>(__cplusplus));
 	return 0;

@@ -790,6 +790,375 @@ fuzz_chunked(const uint8_t *data, size_t size)
 	return 0;
 }
 
+/* ---- what arenas own: cleanups, children, scratch arenas -------------- */
+
+/*
+ * Root arenas and their children in slots.  Every cleanup logs its number;
+ * the model keeps each arena's pending cleanups and children in the order
+ * they were registered, with bump_used() right after each registration
+ * (where the record ends), and so knows what every reset, rewind and
+ * destroy runs: each record ending above the offset dropped, newest
+ * first, a child's own cleanups (and children) in the child's place.  The
+ * log must match exactly, children must be dead after, a cleanup must run
+ * once, and every call must refuse a destroyed arena.  A re-entrant
+ * cleanup resets, rewinds and destroys its own arena (ignored), allocates
+ * from it and registers one more, which must run next in the same pass.
+ */
+enum { OSLOTS = 8, OMAX_REC = 24, OLOG = 1024, OMAX_IDS = 4096,
+	REENTRY = 100000 };
+
+struct orec {
+	int id;			/* the cleanup's number; -1 for a child */
+	int child;		/* the child's slot */
+	int reentrant;
+	size_t end;		/* bump_used() after the registration */
+	bump_cleanup_t *h;
+};
+struct oarena {
+	bump_t *b;		/* NULL: an empty slot */
+	int parent;		/* a slot, or -1 for a root */
+	unsigned flags;
+	struct orec rec[OMAX_REC];
+	int nrec;
+	bump_mark_t marks[4];
+	int nmarks;
+};
+
+static struct oarena oa[OSLOTS];
+static int olog[OLOG], nolog, owant[OLOG], nowant;
+static bump_t *id_arena[OMAX_IDS];	/* for re-entrant cleanups */
+static int next_id;
+
+static void
+olog_id(void *arg)
+{
+	CHECK(nolog < OLOG, "log full");
+	olog[nolog++] = (int)(intptr_t)arg;
+}
+
+static void
+oreenter(void *arg)
+{
+	int id = (int)(intptr_t)arg;
+	bump_t *b = id_arena[id];
+	size_t used = bump_used(b);
+
+	olog_id(arg);
+	bump_reset(b);
+	bump_rewind(b, (bump_mark_t){ 0 });
+	bump_destroy(b);
+	CHECK(bump_used(b) == used, "a cleanup dropped its own arena");
+	CHECK(bump_malloc(b, 100) != NULL, "allocating in a pass");
+	CHECK(bump_cleanup_add(b, olog_id, (void *)(intptr_t)(id + REENTRY)) !=
+	    NULL, "registering in a pass");
+}
+
+static void
+expect(int id)
+{
+	CHECK(nowant < OLOG, "expectations full");
+	owant[nowant++] = id;
+}
+
+static void expect_destroy(int s);
+
+/* What dropping slot s above offset from runs, in order. */
+static void
+expect_drop(int s, size_t from)
+{
+	struct oarena *a = &oa[s];
+
+	while (a->nrec > 0 && a->rec[a->nrec - 1].end > from) {
+		struct orec *r = &a->rec[--a->nrec];
+
+		if (r->id < 0) {
+			expect_destroy(r->child);
+			continue;
+		}
+		expect(r->id);
+		if (r->reentrant)
+			expect(r->id + REENTRY);
+	}
+}
+
+/* Slot s dies (by its parent's pass, or its own destroy). */
+static void
+expect_destroy(int s)
+{
+	expect_drop(s, 0);
+	oa[s].nmarks = 0;
+	oa[s].parent = -2;	/* dead, handle kept for the checks */
+}
+
+/* The log is what the model said; the dead are refused; clear both. */
+static void
+check_log(const char *what)
+{
+	int reentered = 0;
+
+	CHECK(nolog == nowant, "%s: %d cleanups ran, %d expected", what, nolog,
+	    nowant);
+	for (int i = 0; i < nolog; i++) {
+		CHECK(olog[i] == owant[i], "%s: cleanup %d ran as %d, expected %d",
+		    what, i, olog[i], owant[i]);
+		reentered |= olog[i] >= REENTRY;
+	}
+	nolog = nowant = 0;
+	for (int s = 0; s < OSLOTS; s++) {
+		if (oa[s].parent != -2)
+			continue;
+		/* Its bookkeeping is unused since, unless a pass allocated. */
+		if (!reentered) {
+			errno = 0;
+			CHECK(bump_malloc(oa[s].b, 8) == NULL && errno == EINVAL,
+			    "slot %d lives on", s);
+			CHECK(bump_cleanup_add(oa[s].b, olog_id, NULL) == NULL &&
+			    errno == EINVAL, "cleanup on a dead arena");
+			CHECK(bump_create_child(oa[s].b, 0, 0) == NULL &&
+			    errno == EINVAL, "child of a dead arena");
+			CHECK(bump_flags(oa[s].b) == 0, "flags of a dead arena");
+		}
+		oa[s].b = NULL;
+		oa[s].parent = -1;
+	}
+}
+
+static int
+oslot(struct input *in, int live)
+{
+	int s = (int)(take(in, 1) % OSLOTS);
+
+	for (int k = 0; k < OSLOTS; k++, s = (s + 1) % OSLOTS)
+		if ((oa[s].b != NULL) == live)
+			return s;
+	return -1;
+}
+
+static void
+oadd(int s, int reentrant)
+{
+	struct oarena *a = &oa[s];
+	int id = next_id++;
+	struct orec *r;
+
+	if (a->nrec == OMAX_REC || id >= OMAX_IDS)
+		return;
+	id_arena[id] = a->b;
+	r = &a->rec[a->nrec++];
+	errno = 0;
+	r->h = bump_cleanup_add(a->b, reentrant ? oreenter : olog_id,
+	    (void *)(intptr_t)id);
+	CHECK(r->h != NULL, "cleanup_add: errno %d", errno);
+	r->id = id;
+	r->child = -1;
+	r->reentrant = reentrant;
+	r->end = bump_used(a->b);
+}
+
+static void
+ocreate(int s, int parent, unsigned flags)
+{
+	struct oarena *a = &oa[s];
+
+	memset(a, 0, sizeof *a);
+	errno = 0;
+	if (parent < 0) {
+		a->b = bump_create(0, flags);
+	} else {
+		struct orec *r;
+
+		if (oa[parent].nrec == OMAX_REC)
+			return;
+		a->b = bump_create_child(oa[parent].b, 0, flags);
+		r = &oa[parent].rec[oa[parent].nrec++];
+		r->id = -1;
+		r->child = s;
+		r->reentrant = 0;
+		r->end = bump_used(oa[parent].b);
+		r->h = NULL;
+	}
+	CHECK(a->b != NULL, "create: errno %d", errno);
+	CHECK(bump_flags(a->b) == flags, "flags");
+	a->parent = parent;
+	a->flags = flags;
+}
+
+/* The record of child c in its parent's model goes (the child died first). */
+static void
+ounlink_child(int c)
+{
+	struct oarena *p = &oa[oa[c].parent];
+
+	for (int i = 0; i < p->nrec; i++)
+		if (p->rec[i].id < 0 && p->rec[i].child == c) {
+			memmove(&p->rec[i], &p->rec[i + 1],
+			    (size_t)(p->nrec - i - 1) * sizeof p->rec[0]);
+			p->nrec--;
+			return;
+		}
+	CHECK(0, "child %d not in its parent's model", c);
+}
+
+static void
+ocancel(int s, struct input *in)
+{
+	struct oarena *a = &oa[s];
+	int i = a->nrec ? (int)(take(in, 1) % (unsigned)a->nrec) : -1;
+	bump_cleanup_t *h;
+
+	if (i < 0 || a->rec[i].id < 0)
+		return;
+	h = a->rec[i].h;
+	CHECK(bump_cleanup_cancel(a->b, h) == 0, "cancel a pending cleanup");
+	memmove(&a->rec[i], &a->rec[i + 1],
+	    (size_t)(a->nrec - i - 1) * sizeof a->rec[0]);
+	a->nrec--;
+	errno = 0;
+	CHECK(bump_cleanup_cancel(a->b, h) == -1 && errno == EINVAL,
+	    "cancel twice");
+}
+
+/* A scratch arena that is none of the arenas in use: mark, use, rewind. */
+static void
+oscratch(struct input *in)
+{
+	unsigned listed = (unsigned)take(in, 1) % 3;
+	int slot = oslot(in, 1), id = next_id++;
+	bump_t *in_use[3], *s;
+	size_t n = 0;
+	bump_mark_t m;
+
+	if (slot >= 0)
+		in_use[n++] = oa[slot].b;
+	if (listed >= 1) {	/* the thread's first scratch arena */
+		in_use[n] = bump_scratch(NULL, 0);
+		CHECK(in_use[n] != NULL, "scratch");
+		n++;
+	}
+	if (listed == 2) {	/* and its second */
+		in_use[n] = bump_scratch(&in_use[n - 1], 1);
+		CHECK(in_use[n] != NULL && in_use[n] != in_use[n - 1],
+		    "second scratch");
+		n++;
+	}
+	errno = 0;
+	s = bump_scratch(in_use, n);
+	if (listed == 2) {
+		CHECK(s == NULL && errno == EBUSY, "both scratch arenas in use");
+		return;
+	}
+	for (size_t k = 0; k < n; k++)
+		CHECK(s != in_use[k], "scratch is in use");
+	m = bump_mark(s);
+	CHECK(bump_malloc(s, (size_t)take(in, 2) % 10000) != NULL, "scratch");
+	CHECK(bump_cleanup_add(s, olog_id, (void *)(intptr_t)id) != NULL,
+	    "scratch cleanup");
+	bump_destroy(s);		/* ignored */
+	expect(id);
+	bump_rewind(s, m);
+	CHECK(bump_used(s) == m.offset, "scratch rewound");
+}
+
+static void
+odestroy(int s)
+{
+	if (oa[s].parent >= 0)
+		ounlink_child(s);
+	expect_destroy(s);
+	bump_destroy(oa[s].b);
+}
+
+static void
+omark_rewind(int s, struct input *in)
+{
+	struct oarena *a = &oa[s];
+	bump_mark_t m;
+	size_t used;
+
+	if (take(in, 1) % 2 == 0 || a->nmarks == 0) {
+		a->marks[a->nmarks++ % 4] = bump_mark(a->b);
+		if (a->nmarks > 4)
+			a->nmarks = 4;
+		return;
+	}
+	m = a->marks[take(in, 1) % (unsigned)a->nmarks];
+	used = bump_used(a->b);
+	if (m.offset <= used)	/* else stale: ignored */
+		expect_drop(s, m.offset);
+	bump_rewind(a->b, m);
+	CHECK(bump_used(a->b) == (m.offset <= used ? m.offset : used),
+	    "rewind to %zu from %zu: used %zu", m.offset, used,
+	    bump_used(a->b));
+}
+
+static int
+fuzz_owned(const uint8_t *data, size_t size)
+{
+	struct input in = { data, size };
+	unsigned flag_of[2] = { 0, BUMP_THREADSAFE };
+
+	memset(oa, 0, sizeof oa);
+	for (int s = 0; s < OSLOTS; s++)
+		oa[s].parent = -1;
+	nolog = nowant = next_id = 0;
+	ocreate(0, -1, flag_of[take(&in, 1) % 2]);
+	while (in.n > 0) {
+		unsigned op = (unsigned)take(&in, 1) % 11;
+		int s = oslot(&in, 1), e;
+
+		if (s < 0) {
+			ocreate(0, -1, 0);
+			continue;
+		}
+		switch (op) {
+		case 0:
+			CHECK(bump_malloc(oa[s].b, (size_t)take(&in, 2) % 5000) !=
+			    NULL, "malloc");
+			break;
+		case 1: case 2:
+			oadd(s, 0);
+			break;
+		case 3:
+			oadd(s, 1);
+			break;
+		case 4:
+			ocancel(s, &in);
+			break;
+		case 5:
+			omark_rewind(s, &in);
+			break;
+		case 6:
+			expect_drop(s, 0);
+			oa[s].nmarks = 0;
+			bump_reset(oa[s].b);
+			CHECK(bump_used(oa[s].b) == 0, "reset");
+			break;
+		case 7:
+			odestroy(s);
+			break;
+		case 8:	/* a child, or a root in an empty slot */
+			if ((e = oslot(&in, 0)) >= 0)
+				ocreate(e, take(&in, 1) % 4 ? s : -1,
+				    flag_of[take(&in, 1) % 2]);
+			break;
+		case 9:
+			oscratch(&in);
+			break;
+		default:
+			break;
+		}
+		check_log("op");
+	}
+	for (int s = 0; s < OSLOTS; s++)
+		if (oa[s].b != NULL && oa[s].parent == -1) {
+			odestroy(s);
+			check_log("the end");
+		}
+	for (int s = 0; s < OSLOTS; s++)
+		CHECK(oa[s].b == NULL, "slot %d outlived its root", s);
+	return 0;
+}
+
 /* ---- the target ------------------------------------------------------ */
 
 static size_t
@@ -823,6 +1192,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size > 0 && data[0] == 0xc5)	/* several arenas over chunks */
 		return fuzz_chunked(data + 1, size - 1);
+	if (size > 0 && data[0] == 0x0c)	/* cleanups, children, scratch */
+		return fuzz_owned(data + 1, size - 1);
 	memset(&m, 0, sizeof m);
 	reserve = take_reserve(&in);
 	m.flags = (unsigned)take(&in, 1);

@@ -43,6 +43,24 @@ seeds = {
                    REALLOC, 1, 0, WORD, 0x40, 0x00, ALIGNED, 12, SMALL, 9,
                    RESET, 0],
 }
+# fuzz_owned (first byte 0x0c): cleanups, children, scratch arenas.  Each
+# operation is an opcode byte and a slot byte, then its arguments.
+O_MALLOC, O_ADD, O_REENTER, O_CANCEL, O_MARK, O_RESET, O_DESTROY, O_CREATE, \
+    O_SCRATCH = 0, 1, 3, 4, 5, 6, 7, 8, 9
+seeds["owned"] = [0x0c, 0,
+                  O_CREATE, 0, 1, 1, 0,        # slot 1: a child of slot 0
+                  O_ADD, 0, O_ADD, 1, O_REENTER, 1,
+                  O_MARK, 0, 0,                # a mark in slot 0
+                  O_CREATE, 0, 2, 1, 1,        # slot 2: a THREADSAFE child
+                  O_ADD, 2, O_ADD, 0,
+                  O_CANCEL, 0, 1,              # slot 0's first cleanup
+                  O_MARK, 0, 1, 0,             # rewind: slot 2 dies
+                  O_SCRATCH, 0, 1, 0, 0x10, 0x00,
+                  O_SCRATCH, 0, 2, 0,          # both in use: EBUSY
+                  O_RESET, 1,                  # slot 1's cleanups
+                  O_REENTER, 1, O_DESTROY, 1,
+                  O_MALLOC, 0, 0x01, 0x00,
+                  O_ADD, 0, O_DESTROY, 0]
 here = os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus")
 os.makedirs(here, exist_ok=True)
 for name, data in seeds.items():
