@@ -60,49 +60,35 @@ stream_over(z_stream *zs, bump_t *arena)
 
 #define MAX_MESSAGE 8192
 
-/* Deflate in[0..n) into out (room for out_max bytes); its length, or 0. */
+/*
+ * Deflate (or inflate) in[0..n) into out, with room for out_max bytes, in
+ * a stream of its own over arena (or malloc, arena NULL); the length of
+ * the result, or 0.
+ */
 static size_t
-deflate_message(bump_t *arena, const unsigned char *in, size_t n,
+one_stream(bump_t *arena, int inflating, const unsigned char *in, size_t n,
     unsigned char *out, size_t out_max)
 {
 	z_stream zs;
 	size_t len = 0;
 
 	stream_over(&zs, arena);
-	if (deflateInit(&zs, Z_DEFAULT_COMPRESSION) != Z_OK)
-		return 0;
 	zs.next_in = (unsigned char *)(uintptr_t)in;
 	zs.avail_in = (uInt)n;
 	zs.next_out = out;
 	zs.avail_out = (uInt)out_max;
-	if (deflate(&zs, Z_FINISH) == Z_STREAM_END)
+	if ((inflating ? inflateInit(&zs) :
+	    deflateInit(&zs, Z_DEFAULT_COMPRESSION)) != Z_OK)
+		return 0;
+	if ((inflating ? inflate(&zs, Z_FINISH) : deflate(&zs, Z_FINISH)) ==
+	    Z_STREAM_END)
 		len = zs.total_out;
-	deflateEnd(&zs);
+	if (inflating)
+		inflateEnd(&zs);
+	else
+		deflateEnd(&zs);
 	if (arena != NULL)
 		bump_reset(arena);	/* the stream's memory, dropped at once */
-	return len;
-}
-
-/* Inflate in[0..n) into out; the length of the result, or 0. */
-static size_t
-inflate_message(bump_t *arena, const unsigned char *in, size_t n,
-    unsigned char *out, size_t out_max)
-{
-	z_stream zs;
-	size_t len = 0;
-
-	stream_over(&zs, arena);
-	if (inflateInit(&zs) != Z_OK)
-		return 0;
-	zs.next_in = (unsigned char *)(uintptr_t)in;
-	zs.avail_in = (uInt)n;
-	zs.next_out = out;
-	zs.avail_out = (uInt)out_max;
-	if (inflate(&zs, Z_FINISH) == Z_STREAM_END)
-		len = zs.total_out;
-	inflateEnd(&zs);
-	if (arena != NULL)
-		bump_reset(arena);
 	return len;
 }
 
@@ -140,8 +126,8 @@ run(bump_t *arena, unsigned nmessages)
 	for (unsigned i = 0; i < nmessages; i++) {
 		size_t n = make_message(message, &seed), np, nu;
 
-		np = deflate_message(arena, message, n, packed, sizeof packed);
-		nu = inflate_message(arena, packed, np, unpacked, sizeof unpacked);
+		np = one_stream(arena, 0, message, n, packed, sizeof packed);
+		nu = one_stream(arena, 1, packed, np, unpacked, sizeof unpacked);
 		if (np == 0 || nu != n || memcmp(message, unpacked, n) != 0)
 			return 0;
 		total += np;
