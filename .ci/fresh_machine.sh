@@ -56,8 +56,8 @@ chmod 0440 "$root/etc/sudoers.d/newcomer"
 clone=$root/home/newcomer/bump_alloc
 git clone --quiet --no-checkout "$src" "$clone"
 git -C "$clone" checkout --quiet "$(git -C "$src" rev-parse HEAD)"
-chroot "$root" chown -R newcomer:newcomer /home/newcomer/bump_alloc
 git -C "$clone" log --oneline -1
+chroot "$root" chown -R newcomer:newcomer /home/newcomer/bump_alloc
 
 # as_newcomer COMMAND: COMMAND in a login shell of the newcomer, in the clone.
 as_newcomer() {

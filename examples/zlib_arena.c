@@ -4,7 +4,7 @@
  * zlib asks for its memory through three fields of z_stream: zalloc(opaque,
  * items, size), zfree(opaque, address) and opaque, which it passes back to
  * both.  Point opaque at an arena and every allocation of a stream (about
- * 270 KiB for deflate, 40 KiB for inflate: the state, the window, the hash
+ * 260 KiB for deflate, 40 KiB for inflate: the state, the window, the hash
  * tables) comes from it.  zfree has nothing to do: deflateEnd and inflateEnd
  * free all of a stream's blocks at once, and bump_reset then drops them in
  * one call.  bump_free still gives the newest block back, so a stream that
@@ -139,7 +139,7 @@ int
 main(int argc, char **argv)
 {
 	enum example_mode mode = example_mode(argc, argv);
-	/* Room for one deflate stream (zlib needs about 270 KiB). */
+	/* Room for one deflate stream (zlib needs about 260 KiB). */
 	bump_t *arena = bump_create((size_t)1 << 20, 0);
 	double start;
 	size_t total;
