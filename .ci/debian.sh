@@ -66,7 +66,10 @@ step "the installed packages work"
 test "$(command -v bump-run)" = /usr/bin/bump-run
 test "$(pkg-config --variable=libdir bump_alloc)" = "/usr/lib/$multiarch"
 man -w 1 bump-run && man -w 3 bump_alloc && man -w 3 bump_destroy && man -w 7 bump_examples
-top_srcdir=$src expect_libdir="/usr/lib/$multiarch" bash "$src/tests/check_pkgconfig.sh"
+# C++ too: <bump_alloc.hpp> finds <bump_alloc.h> in the architecture's
+# include directory, where the package puts it (Multi-Arch: same).
+CXX_WORKS=yes top_srcdir=$src expect_libdir="/usr/lib/$multiarch" \
+	bash "$src/tests/check_pkgconfig.sh"
 top_srcdir=$src expect_dir="/usr/lib/$multiarch/cmake/bump_alloc" \
 	bash "$src/tests/check_cmake.sh"
 out=$(bump-run --stats -- python3 -c 'print(1)' 2> stats.txt)
