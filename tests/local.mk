@@ -177,3 +177,8 @@ EXTRA_DIST += tests/check_compilers.sh tests/user_program.c \
 TESTS += tests/check_examples.sh
 EXTRA_DIST += tests/check_examples.sh
 AM_TESTS_ENVIRONMENT += PKG_CONFIG='$(PKG_CONFIG)'; export PKG_CONFIG;
+
+# README's Debian route names what debian/ builds and needs; the symbols
+# files name every exported function (skipped in a tarball: no debian/).
+TESTS += tests/check_debian.sh
+EXTRA_DIST += tests/check_debian.sh
