@@ -216,7 +216,7 @@ main(int argc, char **argv)
 	} else {
 		start = example_seconds();
 		EXAMPLE_CHECK_THAT(run(mode == EXAMPLE_ARENA ? arena : NULL,
-		    input, 4000) != 0);
+		    input, 8000) != 0);
 		example_report(mode, example_seconds() - start);
 	}
 	bump_destroy(arena);

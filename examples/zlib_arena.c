@@ -164,7 +164,7 @@ main(int argc, char **argv)
 		    with_arena);
 	} else {
 		start = example_seconds();
-		total = run(mode == EXAMPLE_ARENA ? arena : NULL, 1500);
+		total = run(mode == EXAMPLE_ARENA ? arena : NULL, 1000);
 		EXAMPLE_CHECK_THAT(total != 0);
 		example_report(mode, example_seconds() - start);
 	}
