@@ -35,3 +35,22 @@ show_logs() {
 	done
 	[ -n "$failed" ] || tail -n 60 "$dir"/tests/*.log 2>/dev/null || true
 }
+
+# readme_commands README TITLE: the commands README shows in its section TITLE
+# (a title line over a line of dashes), as the reader types them: the
+# lines indented by four spaces, one command a line.  CI runs the README's
+# words, not a copy of its own (.ci/debian.sh, .ci/fresh_machine.sh).
+readme_commands() {
+	awk -v title="$2" '
+		{ line[NR] = $0 }
+		END {
+			for (i = 1; i <= NR; i++) {
+				if (i < NR && line[i + 1] ~ /^--*$/) {
+					inside = line[i] == title
+					i++
+				} else if (inside && line[i] ~ /^    [^ ]/) {
+					print substr(line[i], 5)
+				}
+			}
+		}' "$1"
+}

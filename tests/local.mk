@@ -155,6 +155,7 @@ fuzz-run: tests/fuzz/fuzz_arena
 	tests/fuzz/fuzz_arena -max_total_time=$(FUZZ_TIME) -print_final_stats=1 \
 		-timeout=10 -rss_limit_mb=3072 tests/fuzz/work $(srcdir)/tests/fuzz/corpus
 clean-local: clean-fuzz
+clean-local: clean-examples
 clean-fuzz:
 	rm -rf tests/fuzz/work
 .PHONY: fuzz fuzz-run clean-fuzz
@@ -171,3 +172,14 @@ EXTRA_DIST += tests/check_compilers.sh tests/user_program.c \
 	tests/check_pkgconfig.sh tests/pkgconfig_demo.c tests/malloc_demo.c \
 	tests/check_cmake.sh tests/cmake_demo/CMakeLists.txt \
 	tests/fuzz/fuzz_arena.c tests/fuzz/make_seeds.py $(FUZZ_SEEDS)
+
+# The examples against the installed library (examples/build.sh builds
+# them with pkg-config, as a user would); skipped before `make install`.
+TESTS += tests/check_examples.sh
+EXTRA_DIST += tests/check_examples.sh
+AM_TESTS_ENVIRONMENT += PKG_CONFIG='$(PKG_CONFIG)'; export PKG_CONFIG;
+
+# README's Debian route names what debian/ builds and needs; the symbols
+# files name every exported function (skipped in a tarball: no debian/).
+TESTS += tests/check_debian.sh
+EXTRA_DIST += tests/check_debian.sh
