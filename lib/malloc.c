@@ -20,13 +20,32 @@
 
 #include "malloc_internal.h"
 
+/* The calling thread's state, entered (see owner_enter); made if it has
+ * none.  NULL when none can be had (start-up, no memory for one). */
+static inline struct thread *
+enter_self(void)
+{
+	struct thread *t = bump__self;
+
+	if (bump_unlikely(t == NULL) && (t = bump__thread()) == NULL)
+		return NULL;
+	owner_enter(t);
+	return t;
+}
+
+static inline void
+leave_self(struct thread *t)
+{
+	if (t != NULL)
+		owner_leave(t);
+}
+
 /* malloc's fast path, inline in every function that allocates 16-aligned:
  * a recycled block, else a bump of the top; else the slow path. */
 static inline void *
-fast_malloc(size_t n)
+fast_malloc(struct thread *t, size_t n)
 {
 	const struct bump_settings *s = &bump__settings;
-	struct thread *t = bump__self;
 
 	if (bump_likely(t != NULL && n <= s->small_max)) {
 		size_t b = malloc_block_bytes(n);
@@ -53,30 +72,26 @@ fast_malloc(size_t n)
 			return h + 1;
 		}
 	}
-	return bump__alloc_slow(n, 16, 0);
+	return bump__alloc_slow(t, n, 16, 0);
 }
 
+/* p, in the chunks, freed by t (entered; NULL if it has no state). */
 static inline void
-free_small(void *p)
+free_small(struct thread *t, void *p)
 {
 	struct hdr *h = header_of(p);
 	struct chunk *c = chunk_of(p);
-	struct thread *t = bump__self;
 
-	if (bump_unlikely(t == NULL || c->owner != t)) {
-		/* A thread that only frees gets a state too, for its counts. */
-		bump__free_remote(t != NULL ? t : bump__thread(), c, h);
-		return;
-	}
-	t->counts.frees++;
-	t->counts.bytes_freed += h->size;
-	free_local(t, c, h);
+	if (bump_unlikely(t == NULL || c->owner != t))
+		bump__free_remote(t, c, h);
+	else
+		free_own(t, c, h);
 }
 
 /* Pointers outside the chunks: large blocks, else the C library's.  Out
  * of line, so that free's fast path saves no register. */
 static __attribute__((noinline)) void
-free_outside_chunks(void *p)
+free_outside_chunks(struct thread *t, void *p)
 {
 	const struct bump_libc *libc = &bump__settings.libc;
 	int saved = errno;
@@ -84,9 +99,9 @@ free_outside_chunks(void *p)
 
 	(void)bump__init_global();	/* pointers from before the first malloc */
 	if ((len = bump__large_free(p)) != 0) {
-		bump__count_free(bump__self, len, len, 0);
+		bump__count_free(t, len, len, 0);
 	} else if (libc->free != NULL) {
-		bump__count_free(bump__self, libc->usable_size(p), 0, 0);
+		bump__count_free(t, libc->usable_size(p), 0, 0);
 		libc->free(p);
 	}
 	errno = saved;
@@ -109,24 +124,37 @@ usable_size(void *p)
 }
 
 static void
-free_any(void *p)
+free_any(struct thread *t, void *p)
 {
 	if (bump_likely(in_region(p)))
-		free_small(p);
+		free_small(t, p);
 	else
-		free_outside_chunks(p);
+		free_outside_chunks(t, p);
+}
+
+/* A thread with no state frees: it gets one (a thread that only frees
+ * counts without atomics), unless its state is gone with its exit. */
+static __attribute__((noinline)) void
+free_stateless(void *p)
+{
+	struct thread *t = bump__exited ? NULL : bump__thread();
+
+	if (t != NULL)
+		owner_enter(t);
+	free_any(t, p);
+	leave_self(t);
 }
 
 /* ---- Resizing ---------------------------------------------------------- */
 
 static void *
-move_block(void *p, size_t old, size_t n)
+move_block(struct thread *t, void *p, size_t old, size_t n)
 {
-	void *q = fast_malloc(n);
+	void *q = fast_malloc(t, n);
 
 	if (q != NULL) {
 		memcpy(q, p, bump__min_size(old, n));
-		free_any(p);
+		free_any(t, p);
 	}
 	return q;
 }
@@ -156,7 +184,7 @@ realloc_small(struct thread *t, void *p, size_t n)
 	}
 	if (n <= old)
 		return p;
-	return move_block(p, old, n);
+	return move_block(t, p, old, n);
 }
 
 /* p, a large block of old bytes: kept if n is more than half of it, its
@@ -178,7 +206,7 @@ realloc_large(struct thread *t, void *p, size_t old, size_t n)
 		}
 		return q;
 	}
-	return move_block(p, old, n);
+	return move_block(t, p, old, n);
 }
 
 /* The C library's block: counted as freed and allocated again, so that
@@ -196,7 +224,7 @@ realloc_libc(struct thread *t, void *p, size_t n)
 	}
 	before = libc->usable_size(p);
 	q = libc->realloc(p, n);
-	if (q != NULL && (t != NULL || (t = bump__thread()) != NULL)) {
+	if (q != NULL && t != NULL) {
 		t->counts.bytes_freed += before;
 		t->counts.bytes_allocated += libc->usable_size(q);
 	}
@@ -205,9 +233,8 @@ realloc_libc(struct thread *t, void *p, size_t n)
 
 /* realloc of a block p (not NULL) to n bytes (not 0). */
 static void *
-realloc_block(void *p, size_t n)
+realloc_block(struct thread *t, void *p, size_t n)
 {
-	struct thread *t = bump__self;
 	size_t old;
 
 	if (t != NULL)
@@ -225,13 +252,17 @@ realloc_block(void *p, size_t n)
 static void *
 alloc_aligned(size_t align, size_t n)
 {
-	if (align <= 16)
-		return fast_malloc(n);
-	if (n > PTRDIFF_MAX) {
+	struct thread *t;
+	void *p;
+
+	if (n > PTRDIFF_MAX && align > 16) {
 		errno = ENOMEM;
 		return NULL;
 	}
-	return bump__alloc_slow(n, align, 0);
+	t = enter_self();
+	p = align <= 16 ? fast_malloc(t, n) : bump__alloc_slow(t, n, align, 0);
+	leave_self(t);
+	return p;
 }
 
 /* ---- The interface ----------------------------------------------------- */
@@ -239,38 +270,60 @@ alloc_aligned(size_t align, size_t n)
 BUMP_EXPORT void *
 malloc(size_t n)
 {
-	return fast_malloc(n);
+	struct thread *t = enter_self();
+	void *p = fast_malloc(t, n);
+
+	leave_self(t);
+	return p;
 }
 
 BUMP_EXPORT void
 free(void *p)
 {
-	if (p != NULL)
-		free_any(p);
+	struct thread *t = bump__self;
+
+	if (p == NULL)
+		return;
+	if (bump_unlikely(t == NULL)) {
+		free_stateless(p);
+		return;
+	}
+	owner_enter(t);
+	free_any(t, p);
+	owner_leave(t);
 }
 
 BUMP_EXPORT void *
 calloc(size_t nmemb, size_t size)
 {
+	struct thread *t;
 	size_t n;
+	void *p;
 
 	if (__builtin_mul_overflow(nmemb, size, &n)) {
 		errno = ENOMEM;
 		return NULL;
 	}
-	return bump__alloc_slow(n, 16, 1);
+	t = enter_self();
+	p = bump__alloc_slow(t, n, 16, 1);
+	leave_self(t);
+	return p;
 }
 
 BUMP_EXPORT void *
 realloc(void *p, size_t n)
 {
+	struct thread *t = enter_self();
+	void *q = NULL;
+
 	if (p == NULL)
-		return fast_malloc(n);
-	if (n == 0) {	/* as glibc: free, and NULL */
-		free_any(p);
-		return NULL;
-	}
-	return realloc_block(p, n);
+		q = fast_malloc(t, n);
+	else if (n == 0)	/* as glibc: free, and NULL */
+		free_any(t, p);
+	else
+		q = realloc_block(t, p, n);
+	leave_self(t);
+	return q;
 }
 
 BUMP_EXPORT void *
@@ -358,7 +411,7 @@ void *__libc_memalign(size_t align, size_t n);
 void *__libc_valloc(size_t n);
 void *__libc_pvalloc(size_t n);
 BUMP_EXPORT void cfree(void *p) { free(p); }
-BUMP_EXPORT void *__libc_malloc(size_t n) { return fast_malloc(n); }
+BUMP_EXPORT void *__libc_malloc(size_t n) { return malloc(n); }
 BUMP_EXPORT void __libc_free(void *p) { free(p); }
 BUMP_EXPORT void *__libc_calloc(size_t nmemb, size_t size)
 { return calloc(nmemb, size); }

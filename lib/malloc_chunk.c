@@ -5,8 +5,8 @@
  * back block by block, and given back whole once its blocks are all free
  * (kept as the thread's spare first, for its next overflow).
  *
- * Only the owner's thread changes a chunk (or, for a thread that exited,
- * whoever holds the orphans' lock: see malloc_thread.c).
+ * Only the owner's thread changes a chunk (or a thread acting for it: see
+ * malloc_remote.c).
  */
 #include <config.h>
 
@@ -23,6 +23,10 @@ uint64_t bump__chunk_range;
  * so that memory the program freed shows as freed.
  */
 #define POOL_KEEP ((size_t)8 << 20)
+/* A thread keeps an emptied chunk as its spare only while the reserve has
+ * room for this many more: in a small reserve, spares would starve
+ * threads. */
+#define SPARE_ROOM 4
 
 /* ---- Taking a chunk ---------------------------------------------------- */
 
@@ -136,14 +140,15 @@ bump__push_chunk(struct thread *t)
 static void
 give_chunk(struct thread *t, struct chunk *c)
 {
-	size_t in_use, cached;
+	size_t in_use, cached, size = bump__settings.chunk_size;
 
 	BUMP_ASSERT(c->live == 0);
-	if (t->spare == NULL && !t->orphaned) {
+	if (t->spare == NULL && !t->orphaned &&
+	    bump__reserve_fits(SPARE_ROOM * size)) {
 		t->spare = c;
 		return;
 	}
-	bump__reserve_drop(HELD_BY_CHUNKS, bump__settings.chunk_size);
+	bump__reserve_drop(HELD_BY_CHUNKS, size);
 	bump__chunk_put(&bump__chunk_pool, c, bump__settings.chunk_shift);
 	bump__chunks_usage(&bump__chunk_pool, &in_use, &cached);
 	if (cached > POOL_KEEP)

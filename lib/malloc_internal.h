@@ -10,8 +10,9 @@
  *   malloc_slow.c      allocation the fast path leaves: a new chunk, large
  *                      or over-aligned blocks, zeroing, the fallback
  *   malloc_init.c      start-up, on the first call; the calling thread's state
- *   malloc_thread.c    thread states, their exit and adoption, frees from
- *                      other threads
+ *   malloc_remote.c    frees from other threads, and acting for an owner
+ *                      that is away (exited, or idle outside the library)
+ *   malloc_thread.c    thread states: made, exited, orphaned and adopted
  *   malloc_chunk.c     a chunk's whole life: taken, entered, left, rolled
  *                      back, shed and given back
  *   malloc_stats.c     the counters, and their sum
@@ -29,6 +30,14 @@
  * free goes back to the chunk layer.  A block freed by another thread is
  * pushed on its owner's lock-free list, which the owner drains on its slow
  * path.  Nothing here may call malloc or stdio: it runs inside malloc.
+ *
+ * A thread's state is its own: the owner reads and writes it plainly,
+ * and marks that it does (busy) around every call.  Another thread may
+ * act for the owner while it is away (see owner_enter): it takes the
+ * state's `taken' lock, and then, unless the owner has exited, makes sure
+ * with a barrier on every thread that the owner is not busy; an owner that
+ * comes back meanwhile waits for it.  That is how the frees of an owner
+ * that went idle, or exited, come back without its help.
  */
 #ifndef BUMP_MALLOC_INTERNAL_H
 #define BUMP_MALLOC_INTERNAL_H
@@ -59,6 +68,9 @@
 /* The fast path hands out at most this much before the slow path looks at
  * the blocks other threads freed, so that they are reused soon. */
 #define DRAIN_EVERY ((size_t)64 << 10)
+/* Blocks other threads freed waiting for an owner that has not reached its
+ * slow path since this many bytes of them came: take them in its place. */
+#define TAKE_OVER_EVERY ((size_t)512 << 10)
 _Static_assert(MALLOC_CHUNK_SHIFT_MIN >= BUMP_CHUNK_MIN_SHIFT &&
     MALLOC_CHUNK_SHIFT_MAX <= BUMP_CHUNK_MAX_SHIFT,
     "chunks the chunk layer serves");
@@ -134,6 +146,13 @@ struct node {
 	struct node *next, *prev;
 };
 
+/* A block on an owner's list of remote frees keeps the link and the
+ * bytes of the list up to it (itself included) in its first 16 bytes. */
+struct remote_node {
+	struct remote_node *next;
+	size_t pending;
+};
+
 /* At the start of every chunk; only its owner writes it.  Other threads
  * read the owner on every free: the owner's writes go on another line. */
 struct chunk {
@@ -152,16 +171,22 @@ struct thread {
 	char *clean;		/* above max(clean, top) nothing was handed out */
 	struct chunk *chunk;	/* current, the newest of the thread's chunks */
 	struct chunk *spare;	/* an emptied chunk, for the next overflow */
-	struct thread *next;	/* all threads, for the statistics */
+	int busy;		/* the owner is inside the library */
+	unsigned slow_calls;	/* times the owner took its slow path */
+	struct thread *next;	/* all states, for statistics and fork */
 	struct thread *next_orphan;
 	struct bump_counts counts;
 	struct node *lists[SIZE_CLASSES];
 	/* What other threads read and write on every free of the owner's
 	 * blocks, on a line of its own so that they do not slow the owner:
-	 * the blocks they freed, linked through their first word, and
-	 * whether the owner's thread has exited (nobody adopted it yet). */
-	_Alignas(BUMP_CACHE_LINE) void *remote;
+	 * the blocks they freed, and whether the owner's thread has exited
+	 * (nobody adopted it yet). */
+	_Alignas(BUMP_CACHE_LINE) struct remote_node *remote;
 	int orphaned;
+	/* Written only by a thread acting for the owner, on a line of its
+	 * own: the owner reads it on every call. */
+	_Alignas(BUMP_CACHE_LINE) bump_lock_t taken;
+	unsigned slow_seen;	/* slow_calls when remote frees last piled up */
 };
 
 /* A freed block holds a list node; the owner's line is not the one the
@@ -171,8 +196,11 @@ _Static_assert(sizeof(struct hdr) + sizeof(struct node) <= 32,
 _Static_assert(offsetof(struct chunk, live) == BUMP_CACHE_LINE,
     "owner alone on its line");
 _Static_assert(offsetof(struct thread, remote) % BUMP_CACHE_LINE == 0 &&
+    offsetof(struct thread, taken) % BUMP_CACHE_LINE == 0 &&
     sizeof(struct thread) % BUMP_CACHE_LINE == 0,
-    "remote frees on a line of their own");
+    "remote frees and acting for the owner on lines of their own");
+_Static_assert(sizeof(struct hdr) + sizeof(struct remote_node) <= 32,
+    "the smallest block holds a remote node");
 
 /* Read-only after start-up (malloc_settings.c). */
 extern struct bump_settings bump__settings BUMP_HIDDEN;
@@ -183,6 +211,39 @@ extern struct bump_settings bump__settings BUMP_HIDDEN;
 extern struct bump_chunks bump__chunk_pool BUMP_HIDDEN;
 extern uint64_t bump__chunk_range BUMP_HIDDEN;
 extern BUMP_THREAD_LOCAL struct thread *bump__self BUMP_HIDDEN;
+/* Set once the thread's state was orphaned: its last frees need none. */
+extern BUMP_THREAD_LOCAL int bump__exited BUMP_HIDDEN;
+
+/* ---- The owner's calls ------------------------------------------------ */
+
+/* A compiler barrier: the CPU may still delay a store past a later load;
+ * a thread acting for the owner makes up for it (bump__os_heavy_barrier). */
+#define owner_barrier() __atomic_signal_fence(__ATOMIC_SEQ_CST)
+
+void bump__wait_taken(struct thread *t);
+
+/*
+ * The owner's thread starts a call that uses its state t: busy, then a
+ * look at `taken'.  A thread acting for the owner takes `taken', then has
+ * every running thread pass a memory barrier, then reads busy: either it
+ * sees busy (and leaves the state alone), or the owner sees `taken' (and
+ * waits until the other is done).  No atomic instruction here.
+ */
+static inline void
+owner_enter(struct thread *t)
+{
+	bump_atomic_store(&t->busy, 1, RELAXED);
+	owner_barrier();
+	if (bump_unlikely(bump_atomic_load(&t->taken.held, ACQUIRE) != 0))
+		bump__wait_taken(t);
+}
+
+/* The call is over: everything it wrote to t before this store. */
+static inline void
+owner_leave(struct thread *t)
+{
+	bump_atomic_store(&t->busy, 0, RELEASE);
+}
 
 /* ---- Sizes and classes (inline: the fast paths use them) -------------- */
 
@@ -343,8 +404,8 @@ list_unlink(struct thread *t, struct hdr *h)
 
 /* ---- Across the files ------------------------------------------------- */
 
-/* malloc_slow.c */
-void *bump__alloc_slow(size_t n, size_t align, int zero);
+/* malloc_slow.c (t: the caller's state, entered; NULL when it has none) */
+void *bump__alloc_slow(struct thread *t, size_t n, size_t align, int zero);
 
 /* malloc_init.c */
 int bump__init_global(void);	/* 0 ready, -1 inside start-up */
@@ -355,10 +416,14 @@ struct thread *bump__thread(void);
 /* malloc_thread.c */
 int bump__threads_init(void);
 struct thread *bump__thread_new(void);
+struct thread *bump__threads_all(void);
+void bump__threads_before_fork(void);
+void bump__threads_after_fork(int child);
+
+/* malloc_remote.c */
 void bump__free_remote(struct thread *t, struct chunk *c, struct hdr *h);
 void bump__drain_remote(struct thread *t);
-void bump__threads_before_fork(void);
-void bump__threads_after_fork(void);
+void bump__serve_orphan(struct thread *t);
 
 /* malloc_chunk.c */
 int bump__push_chunk(struct thread *t);
@@ -368,7 +433,6 @@ void bump__release_chunk(struct thread *t, struct chunk *c);
 void bump__shed(struct thread *t);
 
 /* malloc_stats.c */
-void bump__count_thread(struct thread *t);
 void bump__count_free(struct thread *t, size_t bytes, size_t reclaimed,
     int remote);
 void bump__count_fallback(struct thread *t, size_t usable);
@@ -424,36 +488,61 @@ take_listed(struct thread *t, struct node *n, unsigned c, size_t zero_bytes)
 	return n;
 }
 
-/* A block of t's chunk c is free (t's thread, or whoever holds t). */
+/* h, a live block of t's chunk c other than t's newest, is free now:
+ * marked, and listed for reuse (recycle); a chunk left with no live
+ * block goes back whole. */
 static inline void
-free_local(struct thread *t, struct chunk *c, struct hdr *h)
+free_older(struct thread *t, struct chunk *c, struct hdr *h)
 {
-	enum bump_free_policy policy = bump__settings.config.free_policy;
-
-	if (policy == FREE_NONE)
-		return;
-	BUMP_ASSERT(c->live > 0 && block_in_chunk(t, c, h));
+	BUMP_ASSERT(c->live > 0 && block_in_chunk(t, c, h) && h != t->last);
 	c->live--;
-	if (h == t->last) {
-		/* The common case inline: the block below is still live. */
-		uint32_t back = h->link & LINK_MASK;
-		struct hdr *below = header_below(h);
-
-		if (back != 0 && !(below->link & F_FREED)) {
-			t->clean = bump__max_ptr(t->clean, t->top);
-			t->counts.bytes_reclaimed += h->size;
-			t->top = (char *)(below + 1) + below->size;
-			t->last = below;
-			return;
-		}
-		bump__roll_back(t, h);
-		return;
-	}
 	h->link |= F_FREED;
-	if (policy == FREE_RECYCLE)
+	if (bump__settings.config.free_policy == FREE_RECYCLE)
 		list_push(t, h);
 	if (c->live == 0 && c != t->chunk)
 		bump__release_chunk(t, c);
+}
+
+/* h, t's newest block, is free now: the top comes down over it (and over
+ * the blocks below already freed). */
+static inline void
+free_newest(struct thread *t, struct chunk *c, struct hdr *h)
+{
+	/* The common case inline: the block below is still live. */
+	uint32_t back = h->link & LINK_MASK;
+	struct hdr *below = header_below(h);
+
+	BUMP_ASSERT(c->live > 0 && c == t->chunk && h == t->last);
+	c->live--;
+	if (back != 0 && !(below->link & F_FREED)) {
+		t->clean = bump__max_ptr(t->clean, t->top);
+		t->counts.bytes_reclaimed += h->size;
+		t->top = (char *)(below + 1) + below->size;
+		t->last = below;
+		return;
+	}
+	bump__roll_back(t, h);
+}
+
+/* h, a live block of t's chunk c (checked), is free now (the owner's
+ * thread, or one acting for it). */
+static inline void
+free_block(struct thread *t, struct chunk *c, struct hdr *h)
+{
+	if (h == t->last)
+		free_newest(t, c, h);
+	else
+		free_older(t, c, h);
+}
+
+/* The owner's free of h in its chunk c. */
+static inline void
+free_own(struct thread *t, struct chunk *c, struct hdr *h)
+{
+	t->counts.frees++;
+	t->counts.bytes_freed += h->size;
+	if (bump__settings.config.free_policy != FREE_NONE)
+		free_block(t, c, h);
 }
 
 #endif /* BUMP_MALLOC_INTERNAL_H */

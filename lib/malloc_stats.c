@@ -10,16 +10,8 @@
 
 #include "malloc_internal.h"
 
-static struct thread *counted_threads;	/* every state ever made */
 static struct bump_counts stateless;	/* threads without a state */
 static uint64_t fallbacks;
-
-/* t's counters join the sums (once, when its state is made). */
-void
-bump__count_thread(struct thread *t)
-{
-	bump_atomic_push(&counted_threads, t, &t->next);
-}
 
 /* A free by t, or by a thread without a state when t is NULL. */
 void
@@ -76,8 +68,7 @@ bump__collect(struct bump_malloc_stats *st)
 	st->reserve = bump__settings.config.reserve;
 	st->chunk_size = bump__settings.chunk_size;
 	st->large_threshold = bump__settings.small_max + 16;
-	for (struct thread *t = bump_atomic_load(&counted_threads, ACQUIRE);
-	    t != NULL; t = t->next) {
+	for (struct thread *t = bump__threads_all(); t != NULL; t = t->next) {
 		st->threads++;
 		add_counts(st, &t->counts);
 	}

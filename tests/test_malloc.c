@@ -1029,6 +1029,178 @@ scenario_malloc_stats(void)
 	return 0;
 }
 
+/* ---- Threads that come and go, owners that idle (issue 18) ------------- */
+
+/*
+ * Threads one after the other, at most CHURN_ALIVE at once, each making
+ * CHURN_BLOCKS blocks: a quarter go to a shared table, whose previous
+ * occupants (other threads' blocks, their owners mostly gone) it frees;
+ * the rest it frees itself, out of order.  About 1.3 MB stays live.
+ */
+enum { CHURN_TABLE = 2048, CHURN_BLOCKS = 64, CHURN_ALIVE = 4 };
+static void *churn_table[CHURN_TABLE];
+static size_t churn_sizes[CHURN_TABLE];
+static pthread_mutex_t churn_lock = PTHREAD_MUTEX_INITIALIZER;
+static unsigned long churn_nulls;
+
+static unsigned
+churn_random(unsigned *seed)
+{
+	*seed = *seed * 1103515245u + 12345u;
+	return *seed >> 8;
+}
+
+static void *
+churn_thread(void *arg)
+{
+	unsigned seed = (unsigned)(uintptr_t)arg * 2654435761u + 1;
+	unsigned char *mine[CHURN_BLOCKS];
+	size_t sizes[CHURN_BLOCKS];
+	unsigned long nulls = 0;
+
+	for (int i = 0; i < CHURN_BLOCKS; i++) {
+		sizes[i] = 16 + churn_random(&seed) % 1009;
+		if ((mine[i] = malloc(sizes[i])) == NULL)
+			nulls++;
+		else
+			fill_bytes(mine[i], i, sizes[i]);
+	}
+	for (int i = 0; i < CHURN_BLOCKS / 4; i++) {
+		unsigned slot = churn_random(&seed) % CHURN_TABLE;
+		void *old;
+
+		pthread_mutex_lock(&churn_lock);
+		old = churn_table[slot];
+		churn_table[slot] = mine[i];
+		churn_sizes[slot] = mine[i] != NULL ? sizes[i] : 0;
+		pthread_mutex_unlock(&churn_lock);
+		free(old);
+		mine[i] = NULL;
+	}
+	for (int i = 0; i < CHURN_BLOCKS; i++)
+		free(mine[(i * 37) % CHURN_BLOCKS]);
+	__atomic_add_fetch(&churn_nulls, nulls, __ATOMIC_RELAXED);
+	return NULL;
+}
+
+/* CHURN_THREADS threads (environment); prints what is live and held. */
+static int
+scenario_churn(void)
+{
+	const char *env = getenv("CHURN_THREADS");
+	unsigned long threads = env != NULL ? strtoul(env, NULL, 10) : 1000;
+	pthread_t alive[CHURN_ALIVE];
+	struct bump_malloc_stats st;
+	size_t live = 0;
+
+	for (unsigned long i = 0; i < threads; i++) {
+		if (i >= CHURN_ALIVE &&
+		    pthread_join(alive[i % CHURN_ALIVE], NULL) != 0)
+			return 1;
+		if (pthread_create(&alive[i % CHURN_ALIVE], NULL, churn_thread,
+		    (void *)(uintptr_t)i) != 0)
+			return 2;
+	}
+	for (unsigned long i = 0; i < CHURN_ALIVE && i < threads; i++)
+		if (pthread_join(alive[i], NULL) != 0)
+			return 3;
+	for (int i = 0; i < CHURN_TABLE; i++)
+		live += churn_sizes[i];
+	bump_malloc_stats(&st);
+	printf("nulls %lu states %u live_kib %zu chunks_kib %zu peak_kib %zu\n",
+	    churn_nulls, st.threads, live / 1024, st.chunks_in_use / 1024,
+	    st.chunks_peak / 1024);
+	return 0;
+}
+
+/* A producer allocates a batch, another thread frees all of it, the
+ * producer waits: what does it still hold? */
+enum { IDLE_BLOCKS = 400000 };
+static unsigned char **idle_blocks;
+static pthread_mutex_t idle_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t idle_cond = PTHREAD_COND_INITIALIZER;
+static int idle_stage;
+
+static void
+idle_set_stage(int stage)
+{
+	pthread_mutex_lock(&idle_lock);
+	idle_stage = stage;
+	pthread_cond_broadcast(&idle_cond);
+	pthread_mutex_unlock(&idle_lock);
+}
+
+static void
+idle_wait_stage(int stage)
+{
+	pthread_mutex_lock(&idle_lock);
+	while (idle_stage != stage)
+		pthread_cond_wait(&idle_cond, &idle_lock);
+	pthread_mutex_unlock(&idle_lock);
+}
+
+static void *
+idle_producer(void *arg)
+{
+	for (size_t i = 0; i < IDLE_BLOCKS; i++) {
+		if ((idle_blocks[i] = malloc(16 + i % 113)) == NULL)
+			return arg;
+		fill_bytes(idle_blocks[i], 1, 16 + i % 113);
+	}
+	idle_set_stage(1);
+	idle_wait_stage(2);	/* idle: blocked, never in malloc */
+	return NULL;
+}
+
+static int
+scenario_idle_owner(void)
+{
+	static char failure;
+	struct bump_malloc_stats before, full, after;
+	long rss_full, rss_after;
+	pthread_t tid;
+	void *failed;
+
+	if ((idle_blocks = calloc(IDLE_BLOCKS, sizeof *idle_blocks)) == NULL)
+		return 1;
+	bump_malloc_stats(&before);
+	if (pthread_create(&tid, NULL, idle_producer, &failure) != 0)
+		return 2;
+	idle_wait_stage(1);
+	bump_malloc_stats(&full);
+	rss_full = rss_kib();
+	for (size_t i = 0; i < IDLE_BLOCKS; i++)
+		free(idle_blocks[i]);
+	bump_malloc_stats(&after);
+	rss_after = rss_kib();
+	idle_set_stage(2);
+	if (pthread_join(tid, &failed) != 0 || failed != NULL)
+		return 3;
+	printf("grown_kib %zu held_kib %zu chunk_kib %zu rss_full %ld "
+	    "rss_after %ld\n", (full.chunks_in_use - before.chunks_in_use) / 1024,
+	    (after.chunks_in_use - before.chunks_in_use) / 1024,
+	    after.chunk_size / 1024, rss_full, rss_after);
+	return 0;
+}
+
+static int
+run_scenario_issue18(const char *name)
+{
+	static const struct {
+		const char *name;
+		int (*run)(void);
+	} scenarios[] = {
+		{ "churn", scenario_churn },
+		{ "idle_owner", scenario_idle_owner },
+	};
+
+	alarm(120);	/* fail, do not hang */
+	for (size_t i = 0; i < sizeof scenarios / sizeof scenarios[0]; i++)
+		if (strcmp(name, scenarios[i].name) == 0)
+			return scenarios[i].run();
+	return 99;
+}
+
 static int
 run_scenario(const char *name)
 {
@@ -1062,7 +1234,7 @@ run_scenario(const char *name)
 		return scenario_fallback_realloc();
 	if (strcmp(name, "policy") == 0)
 		return scenario_policy();
-	return 99;
+	return run_scenario_issue18(name);
 }
 
 START_TEST(exhaust_null)
@@ -1388,6 +1560,52 @@ START_TEST(malloc_stats_prints_ours)
 }
 END_TEST
 
+/* ---- Issue 18: churn, idle owners --------------------------------------- */
+
+START_TEST(thread_churn_is_bounded)
+{
+	struct child c;
+	unsigned long nulls;
+	unsigned states;
+	size_t live, chunks, peak;
+
+	/* 100,000 threads, at most 4 alive, in a 16 MiB reserve (8 chunks). */
+	run_child(&c, "churn", "CHURN_THREADS", "100000", "BUMP_ALLOC_SIZE", "16M",
+	    "BUMP_ALLOC_ON_EXHAUST", "null", (char *)NULL);
+	assert_child_ok(&c);
+	ck_assert_int_eq(sscanf(c.out, "nulls %lu states %u live_kib %zu "
+	    "chunks_kib %zu peak_kib %zu", &nulls, &states, &live, &chunks,
+	    &peak), 5);
+	ck_assert_uint_eq(nulls, 0);
+	/* States follow the threads alive (4, main, the orphans between). */
+	ck_assert_uint_le(states, 2 * CHURN_ALIVE + 2);
+	ck_assert_uint_ge(live, 700);
+	/* What stays held: the live blocks' chunks, a few at most. */
+	ck_assert_uint_le(chunks, 6 * 2048);
+	ck_assert_uint_le(peak, 16 * 1024);
+}
+END_TEST
+
+START_TEST(idle_owner_gets_remote_frees_back)
+{
+	struct child c;
+	size_t grown, held, chunk;
+	long rss_full, rss_after;
+
+	run_child(&c, "idle_owner", (char *)NULL);
+	assert_child_ok(&c);
+	ck_assert_int_eq(sscanf(c.out, "grown_kib %zu held_kib %zu chunk_kib %zu "
+	    "rss_full %ld rss_after %ld", &grown, &held, &chunk, &rss_full,
+	    &rss_after), 5);
+	ck_assert_uint_ge(grown, 24 * 1024);	/* 400,000 blocks of 24..136 */
+	/* The producer never called malloc again, yet its chunks came back:
+	 * it holds its current chunk, a spare and what waits to be taken. */
+	ck_assert_msg(held <= 3 * chunk, "held %zu KiB of %zu", held, grown);
+	if (rss_full >= 0)	/* pages beyond the pool's 8 MiB go back */
+		ck_assert_int_le(rss_after, rss_full - (long)grown / 2);
+}
+END_TEST
+
 static Suite *
 malloc_suite(void)
 {
@@ -1418,6 +1636,8 @@ malloc_suite(void)
 	tcase_add_test(tc, consumer_frees_are_counted);
 	tcase_add_test(tc, exited_threads_chunks_go_back);
 	tcase_add_test(tc, emptied_chunks_are_reused);
+	tcase_add_test(tc, thread_churn_is_bounded);
+	tcase_add_test(tc, idle_owner_gets_remote_frees_back);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_new("seed");

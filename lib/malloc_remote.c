@@ -1,0 +1,141 @@
+/*
+ * malloc_remote.c - frees of one thread's blocks by another, and acting
+ * for an owner that is away.
+ *
+ * A block freed by another thread than its owner is pushed on its owner's
+ * list; the owner frees the blocks of that list as its own on its slow
+ * path.  An owner that does not come to its slow path is served
+ * by the threads that free its blocks, under its `taken' lock: an orphan
+ * (its thread exited) at every free; a live owner each time another
+ * TAKE_OVER_EVERY bytes have piled up while it did not come, if it is
+ * away from the library (see owner_enter).  So chunks emptied by other
+ * threads go back even when their owner idles or is gone.
+ */
+#include <config.h>
+
+#include "malloc_internal.h"
+
+/* ---- The owner's side ----------------------------------------------------- */
+
+/* t's owner found `taken': it waits, not busy, until the other is done. */
+void
+bump__wait_taken(struct thread *t)
+{
+	do {
+		unsigned spins = 0;
+
+		bump_atomic_store(&t->busy, 0, RELEASE);
+		while (bump_atomic_load(&t->taken.held, ACQUIRE) != 0) {
+			if (++spins < BUMP_LOCK_SPINS)
+				bump__cpu_relax();
+			else
+				bump__os_yield();
+		}
+		bump_atomic_store(&t->busy, 1, RELAXED);
+		owner_barrier();
+	} while (bump_atomic_load(&t->taken.held, ACQUIRE) != 0);
+}
+
+/* The blocks other threads freed, freed now as t's own (by t's owner, or
+ * by a thread acting for it). */
+void
+bump__drain_remote(struct thread *t)
+{
+	struct remote_node *n = bump_atomic_take_all(&t->remote);
+
+	while (n != NULL) {
+		struct remote_node *next = n->next;
+
+		free_block(t, chunk_of(n), header_of(n));
+		n = next;
+	}
+}
+
+/* t, an orphan, gives back what its blocks freed by others emptied. */
+void
+bump__serve_orphan(struct thread *t)
+{
+	bump__drain_remote(t);
+	bump__shed(t);
+}
+
+/* ---- The freeing thread's side ------------------------------------------- */
+
+/* Push h on owner's list of remote frees; the bytes now on it. */
+static size_t
+push_remote(struct thread *owner, struct hdr *h)
+{
+	struct remote_node *n = (struct remote_node *)(void *)(h + 1);
+	struct remote_node *old = bump_atomic_load(&owner->remote, RELAXED);
+	size_t bytes = (size_t)h->size + 8, pending;
+
+	do {
+		/* old may be taken and reused meanwhile: then the CAS fails,
+		 * or (taken, freed and pushed again) the count is off, and
+		 * the count only decides when to look at the owner. */
+		pending = bytes + (old != NULL ?
+		    bump_atomic_load(&old->pending, RELAXED) : 0);
+		n->next = old;
+		n->pending = pending;
+	} while (!bump_atomic_cas_weak(&owner->remote, &old, n, RELEASE));
+	return pending;
+}
+
+/*
+ * Another TAKE_OVER_EVERY bytes wait for owner.  If it came to its slow
+ * path since the last time, it takes them itself soon; if not, and it is
+ * not inside the library, take them in its place.
+ */
+static void
+take_over(struct thread *owner)
+{
+	unsigned slow = bump_atomic_load(&owner->slow_calls, RELAXED);
+
+	if (bump_atomic_exchange(&owner->slow_seen, slow, RELAXED) != slow ||
+	    !bump__trylock(&owner->taken))
+		return;
+	if (bump_atomic_load(&owner->orphaned, ACQUIRE))
+		bump__serve_orphan(owner);
+	else if (bump__os_heavy_barrier() == 0 &&
+	    !bump_atomic_load(&owner->busy, ACQUIRE))
+		bump__drain_remote(owner);
+	bump__unlock(&owner->taken);
+}
+
+/* The owner exited: serve it now, unless it was adopted meanwhile. */
+static void
+serve_if_orphan(struct thread *owner)
+{
+	bump__lock(&owner->taken);
+	if (bump_atomic_load(&owner->orphaned, RELAXED))
+		bump__serve_orphan(owner);
+	bump__unlock(&owner->taken);
+}
+
+/*
+ * t (entered; NULL for a thread without a state) frees h, a block of
+ * another thread's chunk c.  Counted as t's free; then the owner's.
+ */
+void
+bump__free_remote(struct thread *t, struct chunk *c, struct hdr *h)
+{
+	struct thread *owner;
+	size_t pending, bytes;
+
+	if (bump_likely(t != NULL)) {
+		t->counts.frees++;
+		t->counts.bytes_freed += h->size;
+		t->counts.remote_frees++;
+	} else {
+		bump__count_free(NULL, h->size, 0, 1);
+	}
+	if (bump__settings.config.free_policy == FREE_NONE)
+		return;
+	owner = c->owner;
+	bytes = (size_t)h->size + 8;
+	pending = push_remote(owner, h);
+	if (bump_atomic_load(&owner->orphaned, ACQUIRE))
+		serve_if_orphan(owner);
+	else if (pending / TAKE_OVER_EVERY != (pending - bytes) / TAKE_OVER_EVERY)
+		take_over(owner);
+}
