@@ -159,29 +159,56 @@ move_block(struct thread *t, void *p, size_t old, size_t n)
 	return q;
 }
 
+/* realloc of p, freed already or never a block: nothing changes. */
+static void *
+bad_realloc(const void *p)
+{
+	bad_free("realloc", p);
+	errno = EINVAL;
+	return NULL;
+}
+
+/* 1 when h, a block of another thread's chunk c, looks live from here. */
+static int
+foreign_block_is_live(const struct chunk *c, const struct hdr *h)
+{
+	return ((uintptr_t)h & 15) == 8 && chunk_held(c) &&
+	    (const char *)h >= c->start &&
+	    (bump_atomic_load(&h->link, RELAXED) & F_ANY_FREE) == 0;
+}
+
 /* p, a block of the chunks: the thread's newest grows or shrinks in place,
  * any other keeps its place when it shrinks and moves when it grows. */
 static void *
 realloc_small(struct thread *t, void *p, size_t n)
 {
 	struct hdr *h = header_of(p);
-	size_t old = h->size;
+	struct chunk *c = chunk_of(p);
+	size_t old;
 
-	if (t != NULL && h == t->last && n <= bump__settings.small_max) {
-		size_t b = malloc_block_bytes(n);
+	if (t != NULL && c->owner == t) {
+		if (h == t->last && !(h->link & F_REMOTE) &&
+		    n <= bump__settings.small_max) {
+			size_t b = malloc_block_bytes(n);
 
-		if (b - 8 <= (size_t)(chunk_end(t) - (char *)p)) {
-			t->clean = bump__max_ptr(t->clean, t->top);
-			t->counts.reallocs_in_place++;
-			t->counts.bytes_allocated += b - 8;
-			t->counts.bytes_freed += old;
-			t->counts.bytes_reclaimed += old;
-			h->size = (uint32_t)(b - 8);
-			t->top = (char *)h + b;
-			t->limit = bump__max_ptr(t->limit, t->top);
-			return p;
+			if (b - 8 <= (size_t)(chunk_end(t) - (char *)p)) {
+				t->clean = bump__max_ptr(t->clean, t->top);
+				t->counts.reallocs_in_place++;
+				t->counts.bytes_allocated += b - 8;
+				t->counts.bytes_freed += h->size;
+				t->counts.bytes_reclaimed += h->size;
+				h->size = (uint32_t)(b - 8);
+				t->top = (char *)h + b;
+				t->limit = bump__max_ptr(t->limit, t->top);
+				return p;
+			}
+		} else if (!block_is_live(t, c, h)) {
+			return bad_realloc(p);
 		}
+	} else if (!foreign_block_is_live(c, h)) {
+		return bad_realloc(p);
 	}
+	old = h->size;
 	if (n <= old)
 		return p;
 	return move_block(t, p, old, n);

@@ -71,6 +71,7 @@ new_chunk(void)
 	if (bump__settings.config.hugepages)
 		bump__os_hugepage_hint(c, size);
 	widen_range(c);
+	bump_atomic_store(&c->magic, CHUNK_HELD, RELAXED);
 	c->start = first_header((char *)(c + 1));
 	c->clean = fresh ? c->start : (char *)c + size;
 	return c;
@@ -136,18 +137,23 @@ bump__push_chunk(struct thread *t)
 
 /* ---- Giving a chunk back ------------------------------------------------ */
 
-/* Keep one emptied chunk for the next overflow; the rest go to the pool. */
+/* Keep one emptied chunk for the next overflow; the rest go to the pool.
+ * Either way no block is left in it: every pointer into it is past its
+ * top, and one into a chunk of the pool is seen by its magic. */
 static void
 give_chunk(struct thread *t, struct chunk *c)
 {
 	size_t in_use, cached, size = bump__settings.chunk_size;
 
 	BUMP_ASSERT(c->live == 0);
+	c->top = c->start;
+	c->last = NULL;
 	if (t->spare == NULL && !t->orphaned &&
 	    bump__reserve_fits(SPARE_ROOM * size)) {
 		t->spare = c;
 		return;
 	}
+	bump_atomic_store(&c->magic, CHUNK_FREE, RELAXED);
 	bump__reserve_drop(HELD_BY_CHUNKS, size);
 	bump__chunk_put(&bump__chunk_pool, c, bump__settings.chunk_shift);
 	bump__chunks_usage(&bump__chunk_pool, &in_use, &cached);

@@ -44,6 +44,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "atomic.h"
@@ -77,11 +78,13 @@ _Static_assert(MALLOC_CHUNK_SHIFT_MIN >= BUMP_CHUNK_MIN_SHIFT &&
 
 enum bump_free_policy { FREE_NONE, FREE_LIFO, FREE_RECYCLE };
 enum bump_exhaust { EXHAUST_SYSTEM, EXHAUST_NULL, EXHAUST_ABORT };
+enum bump_bad_free { BAD_FREE_ABORT, BAD_FREE_IGNORE };
 
 struct bump_config {
 	size_t reserve;
 	enum bump_free_policy free_policy;
 	enum bump_exhaust on_exhaust;
+	enum bump_bad_free bad_free;
 	int stats;
 	int stats_fd;		/* a copy of stderr: programs may close it */
 	int hugepages;
@@ -128,10 +131,16 @@ struct hdr {
 };
 #define F_FREED 1u	/* freed, waiting for the blocks above it to go */
 #define F_LISTED 2u	/* and on a recycle list */
+/* Freed by another thread, on its owner's list of remote frees: set with
+ * an atomic operation by the freeing thread, so that a second free sees
+ * it; the owner's rollback does not look at it (the block is still the
+ * owner's to free). */
+#define F_REMOTE 4u
+#define F_ANY_FREE (F_FREED | F_LISTED | F_REMOTE)
 /* Headers sit at 8 mod 16: distances between them are multiples of 16,
  * which leaves the low four bits of link to the flags. */
 #define LINK_MASK (~(uint32_t)15)
-_Static_assert(((F_FREED | F_LISTED) & LINK_MASK) == 0,
+_Static_assert((F_ANY_FREE & LINK_MASK) == 0,
     "the flags and the distance in link do not overlap");
 _Static_assert(MALLOC_CHUNK_SHIFT_MAX < 32,
     "a distance between headers of one chunk fits link");
@@ -154,15 +163,23 @@ struct remote_node {
 };
 
 /* At the start of every chunk; only its owner writes it.  Other threads
- * read the owner on every free: the owner's writes go on another line. */
+ * read the owner on every free: the owner's writes go on another line.
+ * The chunk layer keeps its own links in a free chunk's first 16 bytes;
+ * magic, past them, tells a chunk a thread holds from one in the pool
+ * (which reads CHUNK_FREE, or zero once purged). */
 struct chunk {
 	struct thread *owner;
 	char *start;		/* the first header goes here */
+	uint64_t magic;
 	_Alignas(BUMP_CACHE_LINE) size_t live;	/* blocks handed out, not freed */
 	struct chunk *prev, *next;	/* the owner's chunks, older / newer */
 	char *top, *clean;	/* saved while another chunk is current */
 	struct hdr *last;
 };
+#define CHUNK_HELD ((uint64_t)0x6b6e756863706d62)	/* "bmpchunk" */
+#define CHUNK_FREE ((uint64_t)0)
+_Static_assert(offsetof(struct chunk, magic) >= 16,
+    "the chunk layer's links leave magic alone");
 
 struct thread {
 	char *top;		/* free space of the current chunk: top to limit, */
@@ -337,6 +354,44 @@ chunk_top(const struct thread *t, const struct chunk *c)
 	return c == t->chunk ? t->top : c->top;
 }
 
+static inline int
+chunk_held(const struct chunk *c)
+{
+	return bump_atomic_load(&c->magic, RELAXED) == CHUNK_HELD;
+}
+
+/*
+ * 1 when h may be the header of a block handed out in t's chunk c and not
+ * freed since: where a header sits (8 mod 16), between the chunk's start
+ * and top, no free flag, a size malloc makes, and above the block before
+ * it.  Cheap, and enough that a pointer freed twice, or one that never was
+ * a block's, is told from a live block (a pointer into the middle of a
+ * live block may pass: glibc does no better).
+ */
+static inline int
+block_is_live(const struct thread *t, const struct chunk *c,
+    const struct hdr *h)
+{
+	const char *top = chunk_top(t, c), *user = (const char *)(h + 1);
+	uint32_t size, back;
+
+	if (((uintptr_t)h & 15) != 8 || (const char *)h < c->start ||
+	    user >= top)
+		return 0;
+	size = h->size;
+	back = h->link & LINK_MASK;
+	if ((h->link & F_ANY_FREE) != 0 || size > (size_t)(top - user) ||
+	    malloc_block_bytes(size) != (size_t)size + 8)
+		return 0;
+	if (back != 0) {
+		const struct hdr *below = header_below(h);
+
+		return (const char *)below >= c->start &&
+		    (const char *)(below + 1) + below->size <= (const char *)h;
+	}
+	return 1;
+}
+
 /* Debug builds: h is a block of t's chunk c, between its start and top. */
 static inline int
 block_in_chunk(const struct thread *t, const struct chunk *c,
@@ -466,10 +521,25 @@ void bump__print_report(const struct bump_config *config,
     const struct bump_malloc_stats *st);
 void bump__print_exhausted(size_t reserve, size_t request);
 void bump__print_no_reserve(size_t reserve);
+void bump__print_bad_free(const char *function, const void *p);
 size_t bump__format_report(const struct bump_config *config,
     const struct bump_malloc_stats *st, char *buf, size_t size);
 
 /* ---- The inline paths: the fast path's, used by the files below too --- */
+
+/*
+ * function (free, realloc) was given p, freed already or never a block:
+ * one line and abort, or nothing at all (BUMP_ALLOC_BAD_FREE=ignore); the
+ * caller then leaves every block as it was.
+ */
+static inline void
+bad_free(const char *function, const void *p)
+{
+	if (bump__settings.config.bad_free == BAD_FREE_ABORT) {
+		bump__print_bad_free(function, p);
+		abort();
+	}
+}
 
 /* Hand out a block from a recycle list; zero_bytes of it cleared. */
 static inline void *
@@ -535,14 +605,27 @@ free_block(struct thread *t, struct chunk *c, struct hdr *h)
 		free_older(t, c, h);
 }
 
-/* The owner's free of h in its chunk c. */
+/* The owner's free of h in its chunk c: the newest block with one
+ * compare, any other checked first (a bad one is left as it is, and not
+ * counted). */
 static inline void
 free_own(struct thread *t, struct chunk *c, struct hdr *h)
 {
-	t->counts.frees++;
-	t->counts.bytes_freed += h->size;
-	if (bump__settings.config.free_policy != FREE_NONE)
-		free_block(t, c, h);
+	int frees = bump__settings.config.free_policy != FREE_NONE;
+
+	if (bump_likely(h == t->last && !(h->link & F_REMOTE))) {
+		t->counts.frees++;
+		t->counts.bytes_freed += h->size;
+		if (frees)
+			free_newest(t, c, h);
+	} else if (bump_likely(block_is_live(t, c, h))) {
+		t->counts.frees++;
+		t->counts.bytes_freed += h->size;
+		if (frees)
+			free_older(t, c, h);
+	} else {
+		bad_free("free", h + 1);
+	}
 }
 
 #endif /* BUMP_MALLOC_INTERNAL_H */

@@ -2,9 +2,10 @@
  * malloc_remote.c - frees of one thread's blocks by another, and acting
  * for an owner that is away.
  *
- * A block freed by another thread than its owner is pushed on its owner's
- * list; the owner frees the blocks of that list as its own on its slow
- * path.  An owner that does not come to its slow path is served
+ * A block freed by another thread than its owner is marked F_REMOTE with
+ * a compare-and-swap (so that a second free of it is caught) and pushed on
+ * its owner's list; the owner frees the blocks of that list as its own on
+ * its slow path.  An owner that does not come to its slow path is served
  * by the threads that free its blocks, under its `taken' lock: an orphan
  * (its thread exited) at every free; a live owner each time another
  * TAKE_OVER_EVERY bytes have piled up while it did not come, if it is
@@ -36,8 +37,13 @@ bump__wait_taken(struct thread *t)
 	} while (bump_atomic_load(&t->taken.held, ACQUIRE) != 0);
 }
 
-/* The blocks other threads freed, freed now as t's own (by t's owner, or
- * by a thread acting for it). */
+/*
+ * The blocks other threads freed, freed now as t's own (by t's owner, or
+ * by a thread acting for it).  A block that was no live block of t's when
+ * it was freed is reported here.  So is one handed out again since (it
+ * was freed by its owner first, and t wrote a new header over the mark):
+ * its link is lost, and the rest of the list with it.
+ */
 void
 bump__drain_remote(struct thread *t)
 {
@@ -45,8 +51,19 @@ bump__drain_remote(struct thread *t)
 
 	while (n != NULL) {
 		struct remote_node *next = n->next;
+		struct hdr *h = header_of(n);
+		struct chunk *c = chunk_of(n);
 
-		free_block(t, chunk_of(n), header_of(n));
+		if (bump_unlikely(!(h->link & F_REMOTE) ||
+		    (next != NULL && !in_region(next)))) {
+			bad_free("free", n);
+			return;
+		}
+		h->link &= ~F_REMOTE;
+		if (bump_likely(c->owner == t && block_is_live(t, c, h)))
+			free_block(t, c, h);
+		else
+			bad_free("free", n);
 		n = next;
 	}
 }
@@ -60,6 +77,34 @@ bump__serve_orphan(struct thread *t)
 }
 
 /* ---- The freeing thread's side ------------------------------------------- */
+
+/* 1 when h may be a live block of c, another thread's chunk, as far as a
+ * thread that is not its owner can tell (the owner checks the rest). */
+static int
+plausible(const struct chunk *c, const struct hdr *h)
+{
+	size_t size;
+
+	if (((uintptr_t)h & 15) != 8 || !chunk_held(c) ||
+	    (const char *)h < c->start)
+		return 0;
+	size = h->size + (size_t)8;
+	return size <= malloc_block_bytes(bump__settings.small_max) &&
+	    malloc_block_bytes(size - 8) == size;
+}
+
+/* Mark h freed by another thread: 0 when it was freed already. */
+static int
+mark_remote(struct hdr *h)
+{
+	uint32_t link = bump_atomic_load(&h->link, RELAXED);
+
+	do
+		if ((link & F_ANY_FREE) != 0)
+			return 0;
+	while (!bump_atomic_cas_weak(&h->link, &link, link | F_REMOTE, ACQ_REL));
+	return 1;
+}
 
 /* Push h on owner's list of remote frees; the bytes now on it. */
 static size_t
@@ -122,6 +167,11 @@ bump__free_remote(struct thread *t, struct chunk *c, struct hdr *h)
 	struct thread *owner;
 	size_t pending, bytes;
 
+	if (!plausible(c, h) ||
+	    (bump__settings.config.free_policy != FREE_NONE && !mark_remote(h))) {
+		bad_free("free", h + 1);
+		return;
+	}
 	if (bump_likely(t != NULL)) {
 		t->counts.frees++;
 		t->counts.bytes_freed += h->size;

@@ -68,6 +68,7 @@ run_child(struct child *c, const char *scenario, ...)
 		unsetenv("BUMP_ALLOC_FREE");
 		unsetenv("BUMP_ALLOC_ON_EXHAUST");
 		unsetenv("BUMP_ALLOC_STATS");
+		unsetenv("BUMP_ALLOC_BAD_FREE");
 		va_start(ap, scenario);
 		while ((name = va_arg(ap, const char *)) != NULL)
 			setenv(name, va_arg(ap, const char *), 1);
@@ -1183,6 +1184,196 @@ scenario_idle_owner(void)
 	return 0;
 }
 
+/* ---- Double and invalid frees (issue 18) ------------------------------- */
+
+static void *(*volatile opaque_realloc)(void *, size_t) = realloc;
+static void (*volatile opaque_free)(void *) = free;
+
+/* Say which address is about to be freed wrongly, before it is; with
+ * no malloc (stdio's buffer would land where the bad block was). */
+static void
+announce(const void *p)
+{
+	char line[64];
+	int len = snprintf(line, sizeof line, "bad %p\n", p);
+
+	if (write(1, line, (size_t)len) != len)
+		abort();
+}
+
+/* Two blocks of 64 after a bad free: never the same one twice. */
+static int
+two_blocks_after(void)
+{
+	char *q = opaque_malloc(64), *r = opaque_malloc(64);
+
+	printf("%s\n", q != NULL && r != NULL && q != r ? "distinct" : "SAME");
+	return 0;
+}
+
+/* The thread's newest block, twice: the first free rolled the top back. */
+static int
+scenario_df_newest(void)
+{
+	char *p = opaque_malloc(64);
+
+	opaque_free(p);
+	announce(p);
+	opaque_free(p);
+	return two_blocks_after();
+}
+
+/* An older block, twice: already marked free (and listed). */
+static int
+scenario_df_older(void)
+{
+	char *p = opaque_malloc(64), *keep = opaque_malloc(64);
+
+	opaque_free(p);
+	announce(p);
+	opaque_free(p);
+	keeper = keep;
+	return two_blocks_after();
+}
+
+static char *volatile remote_block;
+
+static void *
+free_twice(void *arg)
+{
+	(void)arg;
+	opaque_free(remote_block);
+	announce(remote_block);
+	opaque_free(remote_block);
+	return NULL;
+}
+
+/* Another thread frees one of this thread's blocks twice. */
+static int
+scenario_df_remote(void)
+{
+	pthread_t tid;
+
+	remote_block = opaque_malloc(64);
+	keeper = opaque_malloc(64);
+	if (pthread_create(&tid, NULL, free_twice, NULL) != 0 ||
+	    pthread_join(tid, NULL) != 0)
+		return 1;
+	free(calloc(1, 64));	/* the slow path: takes the remote frees */
+	return two_blocks_after();
+}
+
+static pthread_barrier_t free_when;
+
+static void *
+free_once(void *arg)
+{
+	(void)arg;
+	pthread_barrier_wait(&free_when);
+	opaque_free(remote_block);
+	pthread_barrier_wait(&free_when);
+	return NULL;
+}
+
+/* The owner frees its newest block (the top comes down), another thread
+ * frees it again, and the owner hands its place out before it looks at
+ * the other thread's frees. */
+static int
+scenario_df_remote_after_local(void)
+{
+	pthread_t tid;
+	char *q, *r;
+
+	pthread_barrier_init(&free_when, NULL, 2);
+	if (pthread_create(&tid, NULL, free_once, NULL) != 0)
+		return 1;
+	remote_block = opaque_malloc(64);
+	opaque_free(remote_block);
+	announce(remote_block);
+	pthread_barrier_wait(&free_when);	/* it frees the block again */
+	pthread_barrier_wait(&free_when);
+	q = opaque_malloc(64);		/* where the block was */
+	memset(q, 0x5a, 64);
+	free(calloc(1, 64));	/* the slow path: takes the remote frees */
+	r = opaque_malloc(64);
+	if (pthread_join(tid, NULL) != 0)
+		return 1;
+	printf("%s\n", q != r ? "distinct" : "SAME");
+	return 0;
+}
+
+/* The issue's: realloc in place, free, realloc again. */
+static int
+scenario_df_realloc(void)
+{
+	char *p = opaque_malloc(64), *q, *r;
+
+	p = opaque_realloc(p, 10);
+	opaque_free(p);
+	announce(p);
+	q = opaque_realloc(p, 100);
+	r = opaque_malloc(100);
+	printf("%s\n", q != r ? "distinct" : "SAME");
+	return 0;
+}
+
+/* An older block freed, then shrunk by realloc (which keeps its place). */
+static int
+scenario_df_realloc_older(void)
+{
+	char *p = opaque_malloc(64), *q, *r;
+
+	keeper = opaque_malloc(64);
+	opaque_free(p);
+	announce(p);
+	q = opaque_realloc(p, 32);
+	r = opaque_malloc(64);
+	printf("%s\n", q != r ? "distinct" : "SAME");
+	return 0;
+}
+
+/* Inside a live block, but not where one starts. */
+static int
+scenario_bad_misaligned(void)
+{
+	char *p = opaque_malloc(64);
+
+	keeper = opaque_malloc(64);
+	announce(p + 1);
+	opaque_free(p + 1);
+	return two_blocks_after();
+}
+
+/* Above the thread's top, where the next block will go. */
+static int
+scenario_bad_past_top(void)
+{
+	char *p = opaque_malloc(64);
+
+	announce(p + 80);
+	opaque_free(p + 80);
+	return two_blocks_after();
+}
+
+/* In a chunk that went back to the pool. */
+static int
+scenario_bad_free_chunk(void)
+{
+	enum { N = 80000 };	/* 6.1 MiB of 80-byte blocks: four chunks */
+	static char *blocks[N];
+	char *inside;
+
+	for (int i = 0; i < N; i++)
+		if ((blocks[i] = opaque_malloc(64)) == NULL)
+			return 1;
+	inside = blocks[N / 2];
+	for (int i = N; i-- > 0;)
+		opaque_free(blocks[i]);
+	announce(inside);
+	opaque_free(inside);
+	return two_blocks_after();
+}
+
 static int
 run_scenario_issue18(const char *name)
 {
@@ -1192,9 +1383,18 @@ run_scenario_issue18(const char *name)
 	} scenarios[] = {
 		{ "churn", scenario_churn },
 		{ "idle_owner", scenario_idle_owner },
+		{ "df_newest", scenario_df_newest },
+		{ "df_older", scenario_df_older },
+		{ "df_remote", scenario_df_remote },
+		{ "df_remote_after_local", scenario_df_remote_after_local },
+		{ "df_realloc", scenario_df_realloc },
+		{ "df_realloc_older", scenario_df_realloc_older },
+		{ "bad_misaligned", scenario_bad_misaligned },
+		{ "bad_past_top", scenario_bad_past_top },
+		{ "bad_free_chunk", scenario_bad_free_chunk },
 	};
 
-	alarm(120);	/* fail, do not hang */
+	alarm(120);	/* a corrupted list may loop: fail, do not hang */
 	for (size_t i = 0; i < sizeof scenarios / sizeof scenarios[0]; i++)
 		if (strcmp(name, scenarios[i].name) == 0)
 			return scenarios[i].run();
@@ -1310,6 +1510,7 @@ START_TEST(malformed_settings)
 		{ "BUMP_ALLOC_FREE", "sometimes", "none, lifo or recycle" },
 		{ "BUMP_ALLOC_ON_EXHAUST", "explode", "system, null or abort" },
 		{ "BUMP_ALLOC_STATS", "maybe", "1 or 0" },
+		{ "BUMP_ALLOC_BAD_FREE", "sometimes", "abort or ignore" },
 	};
 	struct child c;
 
@@ -1560,7 +1761,7 @@ START_TEST(malloc_stats_prints_ours)
 }
 END_TEST
 
-/* ---- Issue 18: churn, idle owners --------------------------------------- */
+/* ---- Issue 18: churn, idle owners, double frees ------------------------- */
 
 START_TEST(thread_churn_is_bounded)
 {
@@ -1606,6 +1807,52 @@ START_TEST(idle_owner_gets_remote_frees_back)
 }
 END_TEST
 
+/* The bad-free scenarios, each under both settings and the default. */
+static const char *const bad_free_scenarios[] = {
+	"df_newest", "df_older", "df_remote", "df_remote_after_local",
+	"df_realloc", "df_realloc_older", "bad_misaligned", "bad_past_top",
+	"bad_free_chunk",
+};
+
+START_TEST(bad_free_aborts_with_one_line)
+{
+	const char *name = bad_free_scenarios[_i];
+	struct child c;
+	char addr[64], want[128];
+
+	for (int setting = 0; setting < 2; setting++) {
+		if (setting == 0)
+			run_child(&c, name, (char *)NULL);
+		else
+			run_child(&c, name, "BUMP_ALLOC_BAD_FREE", "abort",
+			    (char *)NULL);
+		ck_assert_msg(WIFSIGNALED(c.status) &&
+		    WTERMSIG(c.status) == SIGABRT, "%s: status %d:\n%s", name,
+		    c.status, c.out);
+		ck_assert_int_eq(sscanf(c.out, "bad %63s", addr), 1);
+		snprintf(want, sizeof want, "double free or invalid pointer %s;",
+		    addr);
+		ck_assert_msg(count_lines(c.out, "bump_alloc:") == 1 &&
+		    strstr(c.out, want) != NULL &&
+		    strstr(c.out, "BUMP_ALLOC_BAD_FREE=ignore") != NULL,
+		    "%s gave:\n%s", name, c.out);
+		ck_assert_ptr_null(strstr(c.out, "distinct"));
+	}
+}
+END_TEST
+
+START_TEST(bad_free_ignored_never_aliases)
+{
+	const char *name = bad_free_scenarios[_i];
+	struct child c;
+
+	run_child(&c, name, "BUMP_ALLOC_BAD_FREE", "ignore", (char *)NULL);
+	assert_child_ok(&c);
+	ck_assert_msg(count_lines(c.out, "bump_alloc:") == 0 &&
+	    strstr(c.out, "\ndistinct\n") != NULL, "%s gave:\n%s", name, c.out);
+}
+END_TEST
+
 static Suite *
 malloc_suite(void)
 {
@@ -1638,6 +1885,13 @@ malloc_suite(void)
 	tcase_add_test(tc, emptied_chunks_are_reused);
 	tcase_add_test(tc, thread_churn_is_bounded);
 	tcase_add_test(tc, idle_owner_gets_remote_frees_back);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_new("bad frees");
+	tcase_add_loop_test(tc, bad_free_aborts_with_one_line, 0,
+	    (int)(sizeof bad_free_scenarios / sizeof bad_free_scenarios[0]));
+	tcase_add_loop_test(tc, bad_free_ignored_never_aliases, 0,
+	    (int)(sizeof bad_free_scenarios / sizeof bad_free_scenarios[0]));
 	suite_add_tcase(s, tc);
 
 	tc = tcase_new("seed");
