@@ -41,22 +41,21 @@ leave_self(struct thread *t)
 }
 
 /* malloc's fast path, inline in every function that allocates 16-aligned:
- * a recycled block, else a bump of the top; else the slow path. */
-static inline void *
-fast_malloc(struct thread *t, size_t n)
+ * a recycled block, else a bump of the top; NULL when neither will do. */
+static inline __attribute__((always_inline)) void *
+try_fast_malloc(struct thread *t, size_t n)
 {
 	const struct bump_settings *s = &bump__settings;
 
-	if (bump_likely(t != NULL && n <= s->small_max)) {
+	if (bump_likely(n <= s->small_max)) {
 		size_t b = malloc_block_bytes(n);
 		char *top = t->top;
 
-		if (s->config.free_policy == FREE_RECYCLE) {
-			unsigned c = size_class_ceil(b);
-			struct node *listed = t->lists[c];
-			if (listed != NULL)
-				return take_listed(t, listed, c, 0);
-		}
+		unsigned c = size_class_ceil(b);
+		struct node *listed = t->lists[c];
+
+		if (listed != NULL)	/* lists fill only under recycle */
+			return take_listed(t, listed, c, 0);
 		if (bump_likely(b <= (size_t)(t->limit - top))) {
 			struct hdr *h = (struct hdr *)(void *)top;
 
@@ -72,11 +71,22 @@ fast_malloc(struct thread *t, size_t n)
 			return h + 1;
 		}
 	}
+	return NULL;
+}
+
+/* malloc for t (entered; NULL when it has no state): fast, else slow. */
+static inline void *
+fast_malloc(struct thread *t, size_t n)
+{
+	void *p;
+
+	if (bump_likely(t != NULL) && (p = try_fast_malloc(t, n)) != NULL)
+		return p;
 	return bump__alloc_slow(t, n, 16, 0);
 }
 
 /* p, in the chunks, freed by t (entered; NULL if it has no state). */
-static inline void
+static inline __attribute__((always_inline)) void
 free_small(struct thread *t, void *p)
 {
 	struct hdr *h = header_of(p);
@@ -132,19 +142,6 @@ free_any(struct thread *t, void *p)
 		free_outside_chunks(t, p);
 }
 
-/* A thread with no state frees: it gets one (a thread that only frees
- * counts without atomics), unless its state is gone with its exit. */
-static __attribute__((noinline)) void
-free_stateless(void *p)
-{
-	struct thread *t = bump__exited ? NULL : bump__thread();
-
-	if (t != NULL)
-		owner_enter(t);
-	free_any(t, p);
-	leave_self(t);
-}
-
 /* ---- Resizing ---------------------------------------------------------- */
 
 static void *
@@ -195,14 +192,13 @@ realloc_small(struct thread *t, void *p, size_t n)
 				t->clean = bump__max_ptr(t->clean, t->top);
 				t->counts.reallocs_in_place++;
 				t->counts.bytes_allocated += b - 8;
-				t->counts.bytes_freed += h->size;
-				t->counts.bytes_reclaimed += h->size;
+				t->counts.bytes_rolled += h->size;
 				h->size = (uint32_t)(b - 8);
 				t->top = (char *)h + b;
 				t->limit = bump__max_ptr(t->limit, t->top);
 				return p;
 			}
-		} else if (!block_is_live(t, c, h)) {
+		} else if (!block_is_live(c, h)) {
 			return bad_realloc(p);
 		}
 	} else if (!foreign_block_is_live(c, h)) {
@@ -294,14 +290,49 @@ alloc_aligned(size_t align, size_t n)
 
 /* ---- The interface ----------------------------------------------------- */
 
+/* malloc beyond its fast path: t has no block at hand (t entered), or
+ * another thread acts for it (t not entered yet), or the thread has no
+ * state yet (t NULL). */
+static __attribute__((noinline)) void *
+malloc_slow(struct thread *t, size_t n, int entered)
+{
+	void *p;
+
+	if (t == NULL)
+		t = enter_self();
+	else if (!entered)
+		bump__wait_taken(t);
+	p = fast_malloc(t, n);
+	leave_self(t);
+	return p;
+}
+
 BUMP_EXPORT void *
 malloc(size_t n)
 {
-	struct thread *t = enter_self();
-	void *p = fast_malloc(t, n);
+	struct thread *t = bump__self;
+	void *p;
 
-	leave_self(t);
+	if (bump_unlikely(t == NULL || !owner_try_enter(t)))
+		return malloc_slow(t, n, 0);
+	if (bump_unlikely((p = try_fast_malloc(t, n)) == NULL))
+		return malloc_slow(t, n, 1);
+	owner_leave(t);
 	return p;
+}
+
+/* free beyond its fast path: another thread acts for t (not entered), or
+ * the thread has no state (t NULL: it gets one, unless its state is gone
+ * with its exit; a thread that only frees then counts without atomics). */
+static __attribute__((noinline)) void
+free_slow(struct thread *t, void *p)
+{
+	if (t != NULL)
+		bump__wait_taken(t);
+	else if (!bump__exited && (t = bump__thread()) != NULL)
+		owner_enter(t);
+	free_any(t, p);
+	leave_self(t);
 }
 
 BUMP_EXPORT void
@@ -311,12 +342,14 @@ free(void *p)
 
 	if (p == NULL)
 		return;
-	if (bump_unlikely(t == NULL)) {
-		free_stateless(p);
+	if (bump_unlikely(t == NULL || !owner_try_enter(t))) {
+		free_slow(t, p);
 		return;
 	}
-	owner_enter(t);
-	free_any(t, p);
+	if (bump_likely(in_region(p)))
+		free_small(t, p);
+	else
+		free_outside_chunks(t, p);
 	owner_leave(t);
 }
 

@@ -15,7 +15,7 @@
 #include "malloc_internal.h"
 
 struct bump_chunks bump__chunk_pool;
-uint64_t bump__chunk_range;
+uintptr_t bump__chunks_from, bump__chunks_to;
 
 /*
  * The pool keeps what it is given committed (up to BUMP_CHUNK_CACHE, its
@@ -37,22 +37,14 @@ first_header(char *p)
 	return (char *)bump__align_up((uintptr_t)p + 8, 16) - 8;
 }
 
-/* Make [c, c + chunk) part of the range free() recognizes. */
+/* Make [c, c + chunk) part of the range free() recognizes (the pool's
+ * start was set at start-up). */
 static void
 widen_range(struct chunk *c)
 {
-	uint64_t lo = (uintptr_t)c >> RANGE_SHIFT;
-	uint64_t hi = ((uintptr_t)c + bump__settings.chunk_size) >> RANGE_SHIFT;
-	uint64_t old = bump_atomic_load(&bump__chunk_range, ACQUIRE), want;
-
-	do {
-		uint64_t olo = old & 0xffffffffu, ohi = old >> 32;
-
-		if (old != 0 && olo <= lo && ohi >= hi)
-			return;
-		want = old == 0 ? lo | hi << 32 :
-		    (olo < lo ? olo : lo) | (ohi > hi ? ohi : hi) << 32;
-	} while (!bump_atomic_cas_weak(&bump__chunk_range, &old, want, ACQ_REL));
+	BUMP_ASSERT((uintptr_t)c >= bump__chunks_from);
+	bump_atomic_max(&bump__chunks_to,
+	    (uintptr_t)c + bump__settings.chunk_size);
 }
 
 static struct chunk *
@@ -62,7 +54,10 @@ new_chunk(void)
 	int fresh, saved = errno;
 	size_t size = bump__settings.chunk_size;
 
-	if (!bump__reserve_fits(size) || (c = bump__chunk_get(&bump__chunk_pool,
+	/* No pool (its reserve was refused): no chunk, every request goes
+	 * where BUMP_ALLOC_ON_EXHAUST says. */
+	if (bump__chunks_from == 0 || !bump__reserve_fits(size) ||
+	    (c = bump__chunk_get(&bump__chunk_pool,
 	    bump__settings.chunk_shift, &fresh)) == NULL) {
 		errno = saved;
 		return NULL;
@@ -219,21 +214,23 @@ bump__shed(struct thread *t)
 
 /*
  * h, the newest block, goes: lower the top to the end of the block below,
- * and go on while that one was freed too.  An emptied chunk hands over to
- * the chunk before it, whose newest blocks may also be waiting.
+ * and go on while that one was freed too (their bytes reclaimed now; h's
+ * the caller counts).  An emptied chunk hands over to the chunk before
+ * it, whose newest blocks may also be waiting.
  */
 void
 bump__roll_back(struct thread *t, struct hdr *h)
 {
 	t->clean = bump__max_ptr(t->clean, t->top);
-	for (;;) {
+	for (int first = 1;; first = 0) {
 		uint32_t back = h->link & LINK_MASK;
 
 		BUMP_ASSERT(h == t->last && block_in_chunk(t, t->chunk, h));
 		BUMP_ASSERT(back <= (uintptr_t)((char *)h - t->chunk->start));
 		if (h->link & F_LISTED)
 			list_unlink(t, h);
-		t->counts.bytes_reclaimed += h->size;
+		if (!first)
+			t->counts.bytes_reclaimed += h->size;
 		if (back == 0) {
 			t->top = t->chunk->start;
 			t->last = NULL;

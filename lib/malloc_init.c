@@ -43,22 +43,23 @@ after_fork_child(void)
 	bump__threads_after_fork(1);
 }
 
-/* The chunks' pool over the reserve, the thread states, the large table. */
+/* Thread exits watched, the chunks' pool over the reserve (without it
+ * no chunk is handed out), the large table. */
 static void
 init_heap(void)
 {
 	const struct bump_settings *s = &bump__settings;
 	size_t reserve = bump__round_up(s->config.reserve, s->chunk_size);
-	int states, table;
 
+	bump__threads_init();
 	if (reserve < s->config.reserve ||
 	    bump__chunks_init_fixed(&bump__chunk_pool, reserve) != 0) {
 		bump__print_no_reserve(s->config.reserve);
 		return;
 	}
-	states = bump__threads_init();
-	table = bump__large_init();
-	if (states != 0 || table != 0)
+	bump__chunks_from = bump__chunks_to =
+	    (uintptr_t)bump__chunks_fixed_base(&bump__chunk_pool);
+	if (bump__large_init() != 0)
 		bump__print_no_reserve(s->config.reserve);
 }
 

@@ -116,12 +116,19 @@ struct bump_settings {
 	struct bump_libc libc;
 };
 
-/* Per-thread counters, summed over threads by bump_malloc_stats.  Bytes
- * are usable bytes, so that a block freed counts what it was allocated. */
+/*
+ * Per-thread counters, summed over threads by bump_malloc_stats.  Bytes
+ * are usable bytes, so that a block freed counts what it was allocated.
+ * The paths that run most count least, and bump__collect adds up: a
+ * recycled block counts only in recycled and bytes_recycled (also an
+ * allocation, and bytes allocated and reclaimed), a free that rolls the
+ * top back over its block only in frees and bytes_rolled (bytes freed and
+ * reclaimed).
+ */
 struct bump_counts {
 	uint64_t mallocs, frees, reallocs, reallocs_in_place;
 	uint64_t bytes_allocated, bytes_freed, bytes_reclaimed;
-	uint64_t recycled, remote_frees, large;
+	uint64_t recycled, bytes_recycled, bytes_rolled, remote_frees, large;
 };
 
 /* The header of a block, the 8 bytes below the pointer handed out. */
@@ -223,10 +230,11 @@ _Static_assert(sizeof(struct hdr) + sizeof(struct remote_node) <= 32,
 extern struct bump_settings bump__settings BUMP_HIDDEN;
 
 /* State (malloc_chunk.c, malloc_thread.c): the chunks' pool, where chunks
- * were handed out (lowest and highest end, each >> RANGE_SHIFT, in one word
- * so that no reader sees half an update), the calling thread's state. */
+ * were handed out (from the pool's start, which never changes once set,
+ * to the highest end yet), the calling thread's state. */
 extern struct bump_chunks bump__chunk_pool BUMP_HIDDEN;
-extern uint64_t bump__chunk_range BUMP_HIDDEN;
+extern uintptr_t bump__chunks_from BUMP_HIDDEN;
+extern uintptr_t bump__chunks_to BUMP_HIDDEN;
 extern BUMP_THREAD_LOCAL struct thread *bump__self BUMP_HIDDEN;
 /* Set once the thread's state was orphaned: its last frees need none. */
 extern BUMP_THREAD_LOCAL int bump__exited BUMP_HIDDEN;
@@ -241,17 +249,24 @@ void bump__wait_taken(struct thread *t);
 
 /*
  * The owner's thread starts a call that uses its state t: busy, then a
- * look at `taken'.  A thread acting for the owner takes `taken', then has
+ * look at `taken' (0: another thread acts for it, wait and try again).  A thread acting for the owner takes `taken', then has
  * every running thread pass a memory barrier, then reads busy: either it
  * sees busy (and leaves the state alone), or the owner sees `taken' (and
  * waits until the other is done).  No atomic instruction here.
  */
-static inline void
-owner_enter(struct thread *t)
+static inline int
+owner_try_enter(struct thread *t)
 {
 	bump_atomic_store(&t->busy, 1, RELAXED);
 	owner_barrier();
-	if (bump_unlikely(bump_atomic_load(&t->taken.held, ACQUIRE) != 0))
+	return bump_likely(bump_atomic_load(&t->taken.held, ACQUIRE) == 0);
+}
+
+/* The same, waiting while another thread acts for the owner. */
+static inline void
+owner_enter(struct thread *t)
+{
+	if (!owner_try_enter(t))
 		bump__wait_taken(t);
 }
 
@@ -307,19 +322,15 @@ size_class_floor(size_t b)
 	return j == 0 ? 64 + (k - 10) * 4 : 65 + (k - 10) * 4 + (j - 1);
 }
 
-#define RANGE_SHIFT 16	/* chunks are aligned at least this much */
-_Static_assert(MALLOC_CHUNK_SHIFT_MIN >= RANGE_SHIFT,
-    "chunk bounds fit the range");
-
-/* 1 when p lies in a chunk ever handed out. */
+/* 1 when p lies in a chunk ever handed out: chunks are carved in order
+ * from the start of the pool, and the end only grows. */
 static inline int
 in_region(const void *p)
 {
-	uint64_t r = bump_atomic_load(&bump__chunk_range, RELAXED);
-	uintptr_t lo = (uintptr_t)(r & 0xffffffffu) << RANGE_SHIFT;
-	uintptr_t hi = (uintptr_t)(r >> 32) << RANGE_SHIFT;
+	uintptr_t from = bump__chunks_from;
 
-	return (uintptr_t)p - lo < hi - lo;
+	return (uintptr_t)p - from < bump_atomic_load(&bump__chunks_to, RELAXED) -
+	    from;
 }
 
 static inline struct chunk *
@@ -361,35 +372,20 @@ chunk_held(const struct chunk *c)
 }
 
 /*
- * 1 when h may be the header of a block handed out in t's chunk c and not
- * freed since: where a header sits (8 mod 16), between the chunk's start
- * and top, no free flag, a size malloc makes, and above the block before
- * it.  Cheap, and enough that a pointer freed twice, or one that never was
- * a block's, is told from a live block (a pointer into the middle of a
- * live block may pass: glibc does no better).
+ * 1 when h may be the header of a block handed out in c and not freed
+ * since: where a header sits (8 mod 16, past the chunk's own), no free
+ * flag, a size as malloc makes them (8 mod 16).  A few instructions, and
+ * enough: every header that is no live block's says F_FREED (a block the
+ * top rolled back over, every block of a chunk given back), and memory
+ * never handed out reads zero, so a pointer freed twice, or one that
+ * never was a block's, is told from a live block (a pointer into the
+ * middle of a live block may pass: glibc does no better).
  */
 static inline int
-block_is_live(const struct thread *t, const struct chunk *c,
-    const struct hdr *h)
+block_is_live(const struct chunk *c, const struct hdr *h)
 {
-	const char *top = chunk_top(t, c), *user = (const char *)(h + 1);
-	uint32_t size, back;
-
-	if (((uintptr_t)h & 15) != 8 || (const char *)h < c->start ||
-	    user >= top)
-		return 0;
-	size = h->size;
-	back = h->link & LINK_MASK;
-	if ((h->link & F_ANY_FREE) != 0 || size > (size_t)(top - user) ||
-	    malloc_block_bytes(size) != (size_t)size + 8)
-		return 0;
-	if (back != 0) {
-		const struct hdr *below = header_below(h);
-
-		return (const char *)below >= c->start &&
-		    (const char *)(below + 1) + below->size <= (const char *)h;
-	}
-	return 1;
+	return ((uintptr_t)(h + 1) & 15) == 0 && (const char *)h >= c->start &&
+	    (h->link & F_ANY_FREE) == 0 && (h->size & 15) == 8;
 }
 
 /* Debug builds: h is a block of t's chunk c, between its start and top. */
@@ -424,11 +420,9 @@ list_push(struct thread *t, struct hdr *h)
 	if (n->next != NULL)
 		n->next->prev = n;
 	*head = n;
-	h->link |= F_LISTED;
-	BUMP_ASSERT(node_well_formed(n));
 }
 
-/* The head of a recycle list, taken off it. */
+/* The head of a recycle list, taken off it: live again. */
 static inline void
 list_pop(struct thread *t, struct node *n, unsigned c)
 {
@@ -454,7 +448,7 @@ list_unlink(struct thread *t, struct hdr *h)
 		if (n->next != NULL)
 			n->next->prev = n->prev;
 	}
-	h->link &= ~(F_FREED | F_LISTED);
+	h->link &= ~F_LISTED;	/* still freed: going with the top or chunk */
 }
 
 /* ---- Across the files ------------------------------------------------- */
@@ -469,7 +463,7 @@ int bump__in_startup(void);
 struct thread *bump__thread(void);
 
 /* malloc_thread.c */
-int bump__threads_init(void);
+void bump__threads_init(void);
 struct thread *bump__thread_new(void);
 struct thread *bump__threads_all(void);
 void bump__threads_before_fork(void);
@@ -549,10 +543,8 @@ take_listed(struct thread *t, struct node *n, unsigned c, size_t zero_bytes)
 
 	list_pop(t, n, c);
 	chunk_of(n)->live++;
-	t->counts.mallocs++;
-	t->counts.bytes_allocated += h->size;
 	t->counts.recycled++;
-	t->counts.bytes_reclaimed += h->size;
+	t->counts.bytes_recycled += h->size;
 	if (zero_bytes != 0)
 		memset(n, 0, zero_bytes);
 	return n;
@@ -566,27 +558,31 @@ free_older(struct thread *t, struct chunk *c, struct hdr *h)
 {
 	BUMP_ASSERT(c->live > 0 && block_in_chunk(t, c, h) && h != t->last);
 	c->live--;
-	h->link |= F_FREED;
-	if (bump__settings.config.free_policy == FREE_RECYCLE)
+	if (bump__settings.config.free_policy == FREE_RECYCLE) {
+		h->link |= F_FREED | F_LISTED;
 		list_push(t, h);
+		BUMP_ASSERT(node_well_formed((struct node *)(void *)(h + 1)));
+	} else {
+		h->link |= F_FREED;
+	}
 	if (c->live == 0 && c != t->chunk)
 		bump__release_chunk(t, c);
 }
 
 /* h, t's newest block, is free now: the top comes down over it (and over
- * the blocks below already freed). */
-static inline void
+ * the blocks below already freed; the caller counts h's bytes). */
+static inline __attribute__((always_inline)) void
 free_newest(struct thread *t, struct chunk *c, struct hdr *h)
 {
 	/* The common case inline: the block below is still live. */
-	uint32_t back = h->link & LINK_MASK;
+	uint32_t link = h->link, back = link & LINK_MASK;
 	struct hdr *below = header_below(h);
 
 	BUMP_ASSERT(c->live > 0 && c == t->chunk && h == t->last);
 	c->live--;
+	h->link = link | F_FREED;	/* past the top: a second free sees it */
 	if (back != 0 && !(below->link & F_FREED)) {
 		t->clean = bump__max_ptr(t->clean, t->top);
-		t->counts.bytes_reclaimed += h->size;
 		t->top = (char *)(below + 1) + below->size;
 		t->last = below;
 		return;
@@ -594,31 +590,36 @@ free_newest(struct thread *t, struct chunk *c, struct hdr *h)
 	bump__roll_back(t, h);
 }
 
-/* h, a live block of t's chunk c (checked), is free now (the owner's
- * thread, or one acting for it). */
+/* h, a live block of t's chunk c (checked) that another thread freed
+ * and counted, is free now (the owner's thread, or one acting for it). */
 static inline void
 free_block(struct thread *t, struct chunk *c, struct hdr *h)
 {
-	if (h == t->last)
+	if (h == t->last) {
+		t->counts.bytes_reclaimed += h->size;
 		free_newest(t, c, h);
-	else
+	} else {
 		free_older(t, c, h);
+	}
 }
 
 /* The owner's free of h in its chunk c: the newest block with one
  * compare, any other checked first (a bad one is left as it is, and not
  * counted). */
-static inline void
+static inline __attribute__((always_inline)) void
 free_own(struct thread *t, struct chunk *c, struct hdr *h)
 {
 	int frees = bump__settings.config.free_policy != FREE_NONE;
 
 	if (bump_likely(h == t->last && !(h->link & F_REMOTE))) {
 		t->counts.frees++;
-		t->counts.bytes_freed += h->size;
-		if (frees)
+		if (frees) {
+			t->counts.bytes_rolled += h->size;
 			free_newest(t, c, h);
-	} else if (bump_likely(block_is_live(t, c, h))) {
+		} else {
+			t->counts.bytes_freed += h->size;
+		}
+	} else if (bump_likely(block_is_live(c, h))) {
 		t->counts.frees++;
 		t->counts.bytes_freed += h->size;
 		if (frees)

@@ -60,7 +60,7 @@ bump__drain_remote(struct thread *t)
 			return;
 		}
 		h->link &= ~F_REMOTE;
-		if (bump_likely(c->owner == t && block_is_live(t, c, h)))
+		if (bump_likely(c->owner == t && block_is_live(c, h)))
 			free_block(t, c, h);
 		else
 			bad_free("free", n);

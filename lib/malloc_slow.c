@@ -73,7 +73,7 @@ block_at_top(struct thread *t, size_t n, size_t b, size_t align, int zero)
 static void *
 small_block(struct thread *t, size_t n, size_t b, size_t align, int zero)
 {
-	if (align == 16 && bump__settings.config.free_policy == FREE_RECYCLE) {
+	if (align == 16) {	/* lists fill only under recycle */
 		unsigned c = size_class_ceil(b);
 		struct node *listed = t->lists[c];
 		if (listed != NULL)

@@ -47,16 +47,22 @@ bump__count_fallback(struct thread *t, size_t usable)
 static void
 add_counts(struct bump_malloc_stats *st, const struct bump_counts *c)
 {
-	st->mallocs += bump_atomic_load(&c->mallocs, ACQUIRE);
+	uint64_t recycled = bump_atomic_load(&c->bytes_recycled, ACQUIRE);
+	uint64_t rolled = bump_atomic_load(&c->bytes_rolled, ACQUIRE);
+
+	st->mallocs += bump_atomic_load(&c->mallocs, ACQUIRE) +
+	    bump_atomic_load(&c->recycled, ACQUIRE);
 	st->frees += bump_atomic_load(&c->frees, ACQUIRE);
 	st->reallocs += bump_atomic_load(&c->reallocs, ACQUIRE);
 	st->reallocs_in_place += bump_atomic_load(&c->reallocs_in_place, ACQUIRE);
 	st->large += bump_atomic_load(&c->large, ACQUIRE);
 	st->remote_frees += bump_atomic_load(&c->remote_frees, ACQUIRE);
 	st->recycled += bump_atomic_load(&c->recycled, ACQUIRE);
-	st->bytes_allocated += bump_atomic_load(&c->bytes_allocated, ACQUIRE);
-	st->bytes_freed += bump_atomic_load(&c->bytes_freed, ACQUIRE);
-	st->bytes_reclaimed += bump_atomic_load(&c->bytes_reclaimed, ACQUIRE);
+	st->bytes_allocated += bump_atomic_load(&c->bytes_allocated, ACQUIRE) +
+	    recycled;
+	st->bytes_freed += bump_atomic_load(&c->bytes_freed, ACQUIRE) + rolled;
+	st->bytes_reclaimed += bump_atomic_load(&c->bytes_reclaimed, ACQUIRE) +
+	    recycled + rolled;
 }
 
 /* The figures so far (after start-up); other threads' counters are read

@@ -88,11 +88,10 @@ adopt_orphan(void)
 /* ---- New states ---------------------------------------------------------- */
 
 /* At start-up: a way to hear of threads' exits. */
-int
+void
 bump__threads_init(void)
 {
 	exit_key = bump__os_thread_exit_key(thread_exit);
-	return 0;
 }
 
 /* Room for one more state, committed; NULL when the OS refuses. */
