@@ -72,6 +72,11 @@
 /* Blocks other threads freed waiting for an owner that has not reached its
  * slow path since this many bytes of them came: take them in its place. */
 #define TAKE_OVER_EVERY ((size_t)512 << 10)
+/* A thread gathers the blocks of one owner it frees, and hands them over
+ * with one compare-and-swap once it has this many (or bytes of them), or
+ * frees another owner's, or comes to its slow path, or exits. */
+#define REMOTE_BATCH 32
+#define REMOTE_BATCH_BYTES ((size_t)64 << 10)
 _Static_assert(MALLOC_CHUNK_SHIFT_MIN >= BUMP_CHUNK_MIN_SHIFT &&
     MALLOC_CHUNK_SHIFT_MAX <= BUMP_CHUNK_MAX_SHIFT,
     "chunks the chunk layer serves");
@@ -162,11 +167,21 @@ struct node {
 	struct node *next, *prev;
 };
 
-/* A block on an owner's list of remote frees keeps the link and the
- * bytes of the list up to it (itself included) in its first 16 bytes. */
+/* A block on an owner's list of remote frees keeps the link in its first
+ * 8 bytes; the first block of each batch pushed, the bytes of the list up
+ * to the end of its batch in the next 8. */
 struct remote_node {
 	struct remote_node *next;
 	size_t pending;
+};
+
+/* The blocks of one owner a thread freed and has not handed over yet,
+ * linked newest first. */
+struct remote_batch {
+	struct thread *owner;	/* NULL: none */
+	struct remote_node *first, *last;
+	size_t bytes;
+	unsigned count;
 };
 
 /* At the start of every chunk; only its owner writes it.  Other threads
@@ -200,6 +215,7 @@ struct thread {
 	struct thread *next;	/* all states, for statistics and fork */
 	struct thread *next_orphan;
 	struct bump_counts counts;
+	struct remote_batch batch;	/* other threads' blocks t freed */
 	struct node *lists[SIZE_CLASSES];
 	/* What other threads read and write on every free of the owner's
 	 * blocks, on a line of its own so that they do not slow the owner:
@@ -471,6 +487,7 @@ void bump__threads_after_fork(int child);
 
 /* malloc_remote.c */
 void bump__free_remote(struct thread *t, struct chunk *c, struct hdr *h);
+void bump__flush_remote(struct thread *t);
 void bump__drain_remote(struct thread *t);
 void bump__serve_orphan(struct thread *t);
 

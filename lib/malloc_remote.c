@@ -2,10 +2,11 @@
  * malloc_remote.c - frees of one thread's blocks by another, and acting
  * for an owner that is away.
  *
- * A block freed by another thread than its owner is marked F_REMOTE with
- * a compare-and-swap (so that a second free of it is caught) and pushed on
- * its owner's list; the owner frees the blocks of that list as its own on
- * its slow path.  An owner that does not come to its slow path is served
+ * A block freed by another thread than its owner is marked F_REMOTE (so
+ * that a second free of it is caught) and gathered with the freeing
+ * thread's other frees of that owner's blocks; the batch goes on the
+ * owner's list with one compare-and-swap, and the owner frees the blocks
+ * of that list as its own on its slow path.  An owner that does not come to its slow path is served
  * by the threads that free its blocks, under its `taken' lock: an orphan
  * (its thread exited) at every free; a live owner each time another
  * TAKE_OVER_EVERY bytes have piled up while it did not come, if it is
@@ -83,36 +84,38 @@ bump__serve_orphan(struct thread *t)
 static int
 plausible(const struct chunk *c, const struct hdr *h)
 {
-	size_t size;
-
-	if (((uintptr_t)h & 15) != 8 || !chunk_held(c) ||
-	    (const char *)h < c->start)
-		return 0;
-	size = h->size + (size_t)8;
-	return size <= malloc_block_bytes(bump__settings.small_max) &&
-	    malloc_block_bytes(size - 8) == size;
+	return ((uintptr_t)(h + 1) & 15) == 0 && chunk_held(c) &&
+	    (const char *)h >= c->start && (h->size & 15) == 8 &&
+	    h->size < bump__settings.chunk_size;
 }
 
-/* Mark h freed by another thread: 0 when it was freed already. */
+/*
+ * Mark h freed by another thread: 0 when it was freed already.  A plain
+ * store: two threads that free one block at the same moment may both
+ * pass, and the owner then meets the block twice (or a cycle) on its list;
+ * the first visit clears the mark, so the second is caught there and the
+ * rest of the list dropped (see bump__drain_remote).  A second free that
+ * comes after the first, by any thread, is caught here.
+ */
 static int
 mark_remote(struct hdr *h)
 {
-	uint32_t link = bump_atomic_load(&h->link, RELAXED);
+	uint32_t link = h->link;
 
-	do
-		if ((link & F_ANY_FREE) != 0)
-			return 0;
-	while (!bump_atomic_cas_weak(&h->link, &link, link | F_REMOTE, ACQ_REL));
+	if ((link & F_ANY_FREE) != 0)
+		return 0;
+	h->link = link | F_REMOTE;
 	return 1;
 }
 
-/* Push h on owner's list of remote frees; the bytes now on it. */
+/* Push the blocks first .. last (bytes of them) on owner's list of remote
+ * frees; the bytes now on it. */
 static size_t
-push_remote(struct thread *owner, struct hdr *h)
+push_remote(struct thread *owner, struct remote_node *first,
+    struct remote_node *last, size_t bytes)
 {
-	struct remote_node *n = (struct remote_node *)(void *)(h + 1);
 	struct remote_node *old = bump_atomic_load(&owner->remote, RELAXED);
-	size_t bytes = (size_t)h->size + 8, pending;
+	size_t pending;
 
 	do {
 		/* old may be taken and reused meanwhile: then the CAS fails,
@@ -120,9 +123,9 @@ push_remote(struct thread *owner, struct hdr *h)
 		 * the count only decides when to look at the owner. */
 		pending = bytes + (old != NULL ?
 		    bump_atomic_load(&old->pending, RELAXED) : 0);
-		n->next = old;
-		n->pending = pending;
-	} while (!bump_atomic_cas_weak(&owner->remote, &old, n, RELEASE));
+		last->next = old;
+		first->pending = pending;
+	} while (!bump_atomic_cas_weak(&owner->remote, &old, first, RELEASE));
 	return pending;
 }
 
@@ -147,45 +150,78 @@ take_over(struct thread *owner)
 	bump__unlock(&owner->taken);
 }
 
-/* The owner exited: serve it now, unless it was adopted meanwhile. */
+/* Hand first .. last (bytes) to owner; an orphan is served at once, an
+ * owner that lets them pile up may be served in its place. */
 static void
-serve_if_orphan(struct thread *owner)
+hand_over(struct thread *owner, struct remote_node *first,
+    struct remote_node *last, size_t bytes)
 {
-	bump__lock(&owner->taken);
-	if (bump_atomic_load(&owner->orphaned, RELAXED))
-		bump__serve_orphan(owner);
-	bump__unlock(&owner->taken);
+	size_t pending = push_remote(owner, first, last, bytes);
+
+	if (bump_atomic_load(&owner->orphaned, ACQUIRE)) {
+		bump__lock(&owner->taken);
+		if (bump_atomic_load(&owner->orphaned, RELAXED))
+			bump__serve_orphan(owner);
+		bump__unlock(&owner->taken);
+	} else if (pending / TAKE_OVER_EVERY !=
+	    (pending - bytes) / TAKE_OVER_EVERY) {
+		take_over(owner);
+	}
+}
+
+/* t (entered) hands over the blocks it gathered. */
+void
+bump__flush_remote(struct thread *t)
+{
+	struct remote_batch batch = t->batch;
+
+	if (batch.owner == NULL)
+		return;
+	t->batch.owner = NULL;
+	hand_over(batch.owner, batch.first, batch.last, batch.bytes);
 }
 
 /*
  * t (entered; NULL for a thread without a state) frees h, a block of
- * another thread's chunk c.  Counted as t's free; then the owner's.
+ * another thread's chunk c.  Counted as t's free; the block joins t's
+ * batch for its owner (or goes at once, without a state).
  */
 void
 bump__free_remote(struct thread *t, struct chunk *c, struct hdr *h)
 {
+	struct remote_node *n = (struct remote_node *)(void *)(h + 1);
 	struct thread *owner;
-	size_t pending, bytes;
+	size_t bytes;
 
 	if (!plausible(c, h) ||
 	    (bump__settings.config.free_policy != FREE_NONE && !mark_remote(h))) {
-		bad_free("free", h + 1);
+		bad_free("free", n);
 		return;
 	}
-	if (bump_likely(t != NULL)) {
-		t->counts.frees++;
-		t->counts.bytes_freed += h->size;
-		t->counts.remote_frees++;
-	} else {
+	bytes = (size_t)h->size + 8;
+	if (bump_unlikely(t == NULL)) {
 		bump__count_free(NULL, h->size, 0, 1);
+		if (bump__settings.config.free_policy != FREE_NONE)
+			hand_over(c->owner, n, n, bytes);
+		return;
 	}
+	t->counts.frees++;
+	t->counts.bytes_freed += h->size;
+	t->counts.remote_frees++;
 	if (bump__settings.config.free_policy == FREE_NONE)
 		return;
 	owner = c->owner;
-	bytes = (size_t)h->size + 8;
-	pending = push_remote(owner, h);
-	if (bump_atomic_load(&owner->orphaned, ACQUIRE))
-		serve_if_orphan(owner);
-	else if (pending / TAKE_OVER_EVERY != (pending - bytes) / TAKE_OVER_EVERY)
-		take_over(owner);
+	if (t->batch.owner != owner) {
+		bump__flush_remote(t);
+		t->batch.owner = owner;
+		t->batch.first = NULL;
+		t->batch.last = n;
+		t->batch.bytes = t->batch.count = 0;
+	}
+	n->next = t->batch.first;
+	t->batch.first = n;
+	t->batch.bytes += bytes;
+	if (++t->batch.count >= REMOTE_BATCH ||
+	    t->batch.bytes >= REMOTE_BATCH_BYTES)
+		bump__flush_remote(t);
 }

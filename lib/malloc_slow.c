@@ -112,6 +112,7 @@ bump__alloc_slow(struct thread *t, size_t n, size_t align, int zero)
 		return large_block(t, n, align, zero);
 	b = malloc_block_bytes(n);
 	bump_atomic_store(&t->slow_calls, t->slow_calls + 1, RELAXED);
+	bump__flush_remote(t);
 	if (bump_atomic_load(&t->remote, ACQUIRE) != NULL)
 		bump__drain_remote(t);
 	if ((p = small_block(t, n, b, align, zero)) != NULL)

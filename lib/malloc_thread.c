@@ -47,6 +47,7 @@ thread_exit(void *state)
 	bump__self = NULL;	/* this thread's last frees need no state */
 	bump__exited = 1;
 	owner_enter(t);
+	bump__flush_remote(t);	/* other threads' blocks it freed go home */
 	bump_atomic_store(&t->orphaned, 1, RELEASE);
 	owner_leave(t);
 	bump__lock(&t->taken);
