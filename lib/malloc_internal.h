@@ -10,9 +10,9 @@
  *   malloc_slow.c      allocation the fast path leaves: a new chunk, large
  *                      or over-aligned blocks, zeroing, the fallback
  *   malloc_init.c      start-up, on the first call; the calling thread's state
+ *   malloc_thread.c    thread states: made, exited, orphaned and adopted
  *   malloc_remote.c    frees from other threads, and acting for an owner
  *                      that is away (exited, or idle outside the library)
- *   malloc_thread.c    thread states: made, exited, orphaned and adopted
  *   malloc_chunk.c     a chunk's whole life: taken, entered, left, rolled
  *                      back, shed and given back
  *   malloc_stats.c     the counters, and their sum
@@ -25,11 +25,12 @@
  * Each thread bump-allocates from a chunk of its own (from the chunk layer,
  * lib/chunks.h, over one fixed reservation).  Every block carries an 8-byte
  * header just below the pointer: its usable size and the distance back to
- * the block before it in the chunk, plus two flags.  Every chunk knows its
- * owner and how many of its blocks are live; a chunk whose blocks are all
- * free goes back to the chunk layer.  A block freed by another thread is
- * pushed on its owner's lock-free list, which the owner drains on its slow
- * path.  Nothing here may call malloc or stdio: it runs inside malloc.
+ * the block before it in the chunk, plus three flags.  Every chunk knows
+ * its owner and how many of its blocks are live; a chunk whose blocks are
+ * all free goes back to the chunk layer.  Blocks freed by another thread
+ * are gathered by that thread and pushed, a batch at a time, on their
+ * owner's lock-free list, which the owner drains on its slow path.
+ * Nothing here may call malloc or stdio: it runs inside malloc.
  *
  * A thread's state is its own: the owner reads and writes it plainly,
  * and marks that it does (busy) around every call.  Another thread may
@@ -217,10 +218,10 @@ struct thread {
 	struct bump_counts counts;
 	struct remote_batch batch;	/* other threads' blocks t freed */
 	struct node *lists[SIZE_CLASSES];
-	/* What other threads read and write on every free of the owner's
-	 * blocks, on a line of its own so that they do not slow the owner:
-	 * the blocks they freed, and whether the owner's thread has exited
-	 * (nobody adopted it yet). */
+	/* What other threads read and write on every batch of the owner's
+	 * blocks they hand over, on a line of its own so that they do not
+	 * slow the owner: the blocks they freed, and whether the owner's
+	 * thread has exited (nobody adopted it yet). */
 	_Alignas(BUMP_CACHE_LINE) struct remote_node *remote;
 	int orphaned;
 	/* Written only by a thread acting for the owner, on a line of its
