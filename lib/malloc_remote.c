@@ -40,10 +40,12 @@ bump__wait_taken(struct thread *t)
 
 /*
  * The blocks other threads freed, freed now as t's own (by t's owner, or
- * by a thread acting for it).  A block that was no live block of t's when
- * it was freed is reported here.  So is one handed out again since (it
- * was freed by its owner first, and t wrote a new header over the mark):
- * its link is lost, and the rest of the list with it.
+ * by a thread acting for it).  The freeing threads checked them (a block
+ * freed before, or above its chunk's top, is marked so; see plausible and
+ * mark_remote); what is left to see is a block handed out again since (t
+ * wrote a new header over the mark, and its link is lost: the rest of the
+ * list with it) or met twice (two threads freed it at once: the first
+ * visit cleared the mark).
  */
 void
 bump__drain_remote(struct thread *t)
@@ -61,7 +63,7 @@ bump__drain_remote(struct thread *t)
 			return;
 		}
 		h->link &= ~F_REMOTE;
-		if (bump_likely(c->owner == t && block_is_live(c, h)))
+		if (bump_likely(c->owner == t))
 			free_block(t, c, h);
 		else
 			bad_free("free", n);
@@ -181,6 +183,28 @@ bump__flush_remote(struct thread *t)
 	hand_over(batch.owner, batch.first, batch.last, batch.bytes);
 }
 
+/* A thread without a state (its exit is past) hands h over at once. */
+static __attribute__((noinline)) void
+free_stateless(struct chunk *c, struct hdr *h)
+{
+	struct remote_node *n = (struct remote_node *)(void *)(h + 1);
+
+	bump__count_free(NULL, h->size, 0, 1);
+	if (bump__settings.config.free_policy != FREE_NONE)
+		hand_over(c->owner, n, n, (size_t)h->size + 8);
+}
+
+/* t's batch is for another owner (or none): hand it over, start one for
+ * owner with n. */
+static __attribute__((noinline)) void
+start_batch(struct thread *t, struct thread *owner, struct remote_node *n,
+    size_t bytes)
+{
+	bump__flush_remote(t);
+	n->next = NULL;
+	t->batch = (struct remote_batch){ owner, n, n, bytes, 1 };
+}
+
 /*
  * t (entered; NULL for a thread without a state) frees h, a block of
  * another thread's chunk c.  Counted as t's free; the block joins t's
@@ -190,38 +214,35 @@ void
 bump__free_remote(struct thread *t, struct chunk *c, struct hdr *h)
 {
 	struct remote_node *n = (struct remote_node *)(void *)(h + 1);
-	struct thread *owner;
+	struct remote_batch *batch;
 	size_t bytes;
 
-	if (!plausible(c, h) ||
-	    (bump__settings.config.free_policy != FREE_NONE && !mark_remote(h))) {
+	if (bump_unlikely(!plausible(c, h) ||
+	    (bump__settings.config.free_policy != FREE_NONE &&
+	    !mark_remote(h)))) {
 		bad_free("free", n);
 		return;
 	}
-	bytes = (size_t)h->size + 8;
 	if (bump_unlikely(t == NULL)) {
-		bump__count_free(NULL, h->size, 0, 1);
-		if (bump__settings.config.free_policy != FREE_NONE)
-			hand_over(c->owner, n, n, bytes);
+		free_stateless(c, h);
 		return;
 	}
+	bytes = (size_t)h->size + 8;
 	t->counts.frees++;
-	t->counts.bytes_freed += h->size;
+	t->counts.bytes_freed += bytes - 8;
 	t->counts.remote_frees++;
 	if (bump__settings.config.free_policy == FREE_NONE)
 		return;
-	owner = c->owner;
-	if (t->batch.owner != owner) {
-		bump__flush_remote(t);
-		t->batch.owner = owner;
-		t->batch.first = NULL;
-		t->batch.last = n;
-		t->batch.bytes = t->batch.count = 0;
+	batch = &t->batch;
+	if (bump_unlikely(batch->owner != c->owner)) {
+		start_batch(t, c->owner, n, bytes);
+	} else {
+		n->next = batch->first;
+		batch->first = n;
+		batch->bytes += bytes;
+		batch->count++;
 	}
-	n->next = t->batch.first;
-	t->batch.first = n;
-	t->batch.bytes += bytes;
-	if (++t->batch.count >= REMOTE_BATCH ||
-	    t->batch.bytes >= REMOTE_BATCH_BYTES)
+	if (bump_unlikely(batch->count >= REMOTE_BATCH ||
+	    batch->bytes >= REMOTE_BATCH_BYTES))
 		bump__flush_remote(t);
 }
