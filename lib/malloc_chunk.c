@@ -104,7 +104,8 @@ enter_chunk(struct thread *t, struct chunk *c)
 	bump__set_limit(t);
 }
 
-/* A new current chunk for t, its spare or a new one; 0, or -1 if none. */
+/* A new current chunk for t: its spare, an orphan's chunks, or a new one;
+ * 0, or -1 if none. */
 int
 bump__push_chunk(struct thread *t)
 {
@@ -112,6 +113,8 @@ bump__push_chunk(struct thread *t)
 
 	if (c != NULL)
 		t->spare = NULL;
+	else if (bump__absorb_orphan(t) == 0)
+		return 0;
 	else if ((c = new_chunk()) == NULL)
 		return -1;
 	else
@@ -127,6 +130,59 @@ bump__push_chunk(struct thread *t)
 		t->chunk->next = c;
 	}
 	enter_chunk(t, c);
+	return 0;
+}
+
+/* ---- An orphan's chunks ----------------------------------------------- */
+
+/* o's recycle lists join t's (the blocks stay where they are). */
+static void
+take_lists(struct thread *t, struct thread *o)
+{
+	for (unsigned k = 0; k < SIZE_CLASSES; k++) {
+		struct node *first = o->lists[k], *last = first;
+
+		if (first == NULL)
+			continue;
+		while (last->next != NULL)
+			last = last->next;
+		last->next = t->lists[k];
+		if (t->lists[k] != NULL)
+			t->lists[k]->prev = last;
+		t->lists[k] = first;
+		o->lists[k] = NULL;
+	}
+}
+
+/*
+ * o, an orphan (its `taken' lock held, its frees taken), gives its chunks
+ * to t, which needs one: o's current chunk becomes t's, o's others go
+ * below it, its lists join t's, and o is left empty.  A thread that read
+ * the old owner pushes its frees to o, which forwards them.  0, or -1
+ * when o has no chunk.
+ */
+int
+bump__take_chunks(struct thread *t, struct thread *o)
+{
+	struct chunk *current = o->chunk, *oldest = current;
+
+	if (current == NULL)
+		return -1;
+	save_chunk(o);
+	for (struct chunk *c = current; c != NULL; c = c->prev) {
+		bump_atomic_store(&c->owner, t, RELAXED);
+		oldest = c;
+	}
+	oldest->prev = t->chunk;
+	if (t->chunk != NULL) {
+		save_chunk(t);
+		t->chunk->next = oldest;
+	}
+	enter_chunk(t, current);
+	take_lists(t, o);
+	o->chunk = NULL;
+	o->top = o->limit = o->clean = NULL;
+	o->last = NULL;
 	return 0;
 }
 

@@ -482,6 +482,7 @@ struct thread *bump__thread(void);
 /* malloc_thread.c */
 void bump__threads_init(void);
 struct thread *bump__thread_new(void);
+int bump__absorb_orphan(struct thread *t);
 struct thread *bump__threads_all(void);
 void bump__threads_before_fork(void);
 void bump__threads_after_fork(int child);
@@ -494,6 +495,7 @@ void bump__serve_orphan(struct thread *t);
 
 /* malloc_chunk.c */
 int bump__push_chunk(struct thread *t);
+int bump__take_chunks(struct thread *t, struct thread *o);
 void bump__set_limit(struct thread *t);
 void bump__roll_back(struct thread *t, struct hdr *h);
 void bump__release_chunk(struct thread *t, struct chunk *c);

@@ -38,6 +38,27 @@ bump__wait_taken(struct thread *t)
 	} while (bump_atomic_load(&t->taken.held, ACQUIRE) != 0);
 }
 
+/* Push the blocks first .. last (bytes of them) on owner's list of remote
+ * frees; the bytes now on it. */
+static size_t
+push_remote(struct thread *owner, struct remote_node *first,
+    struct remote_node *last, size_t bytes)
+{
+	struct remote_node *old = bump_atomic_load(&owner->remote, RELAXED);
+	size_t pending;
+
+	do {
+		/* old may be taken and reused meanwhile: then the CAS fails,
+		 * or (taken, freed and pushed again) the count is off, and
+		 * the count only decides when to look at the owner. */
+		pending = bytes + (old != NULL ?
+		    bump_atomic_load(&old->pending, RELAXED) : 0);
+		last->next = old;
+		first->pending = pending;
+	} while (!bump_atomic_cas_weak(&owner->remote, &old, first, RELEASE));
+	return pending;
+}
+
 /*
  * The blocks other threads freed, freed now as t's own (by t's owner, or
  * by a thread acting for it).  The freeing threads checked them (a block
@@ -45,12 +66,15 @@ bump__wait_taken(struct thread *t)
  * mark_remote); what is left to see is a block handed out again since (t
  * wrote a new header over the mark, and its link is lost: the rest of the
  * list with it) or met twice (two threads freed it at once: the first
- * visit cleared the mark).
+ * visit cleared the mark).  A block of a chunk that changed hands since
+ * it was freed (an orphan's, taken by another thread) is passed on, with
+ * no lock taken: its new owner will take it.
  */
 void
 bump__drain_remote(struct thread *t)
 {
 	struct remote_node *n = bump_atomic_take_all(&t->remote);
+	struct thread *owner;
 
 	while (n != NULL) {
 		struct remote_node *next = n->next;
@@ -62,11 +86,16 @@ bump__drain_remote(struct thread *t)
 			bad_free("free", n);
 			return;
 		}
-		h->link &= ~F_REMOTE;
-		if (bump_likely(c->owner == t))
+		owner = c->owner;
+		if (bump_likely(owner == t)) {
+			h->link &= ~F_REMOTE;
 			free_block(t, c, h);
-		else
+		} else if (chunk_held(c)) {	/* an orphan's chunk, taken */
+			(void)push_remote(owner, n, n, (size_t)h->size + 8);
+		} else {
+			h->link &= ~F_REMOTE;
 			bad_free("free", n);
+		}
 		n = next;
 	}
 }
@@ -108,27 +137,6 @@ mark_remote(struct hdr *h)
 		return 0;
 	h->link = link | F_REMOTE;
 	return 1;
-}
-
-/* Push the blocks first .. last (bytes of them) on owner's list of remote
- * frees; the bytes now on it. */
-static size_t
-push_remote(struct thread *owner, struct remote_node *first,
-    struct remote_node *last, size_t bytes)
-{
-	struct remote_node *old = bump_atomic_load(&owner->remote, RELAXED);
-	size_t pending;
-
-	do {
-		/* old may be taken and reused meanwhile: then the CAS fails,
-		 * or (taken, freed and pushed again) the count is off, and
-		 * the count only decides when to look at the owner. */
-		pending = bytes + (old != NULL ?
-		    bump_atomic_load(&old->pending, RELAXED) : 0);
-		last->next = old;
-		first->pending = pending;
-	} while (!bump_atomic_cas_weak(&owner->remote, &old, first, RELEASE));
-	return pending;
 }
 
 /*

@@ -115,10 +115,11 @@ bump__alloc_slow(struct thread *t, size_t n, size_t align, int zero)
 	bump__flush_remote(t);
 	if (bump_atomic_load(&t->remote, ACQUIRE) != NULL)
 		bump__drain_remote(t);
-	if ((p = small_block(t, n, b, align, zero)) != NULL)
-		return p;
-	if (bump__push_chunk(t) == 0 &&
-	    (p = block_at_top(t, n, b, align, zero)) != NULL)
-		return p;
+	/* A new current chunk may be an orphan's, with little room at its
+	 * top but blocks on its lists: look again, until no chunk is left. */
+	do
+		if ((p = small_block(t, n, b, align, zero)) != NULL)
+			return p;
+	while (bump__push_chunk(t) == 0);
 	return exhausted(t, n, align, zero);
 }

@@ -3,12 +3,14 @@
  * orphaned and adopted; and held still around fork().
  *
  * A thread that exits leaves its state, with its chunks and recycle lists,
- * on the orphans' queue; a new thread takes the oldest orphan, so that
- * every orphan's chunks are reused in turn and the states follow the
- * threads alive, not the threads ever started.  Until it is adopted an
- * orphan is served by the threads that free its blocks (malloc_remote.c).
- * A state is made only when no orphan waits, from reservations made as
- * they are needed: there is no limit on threads but memory.
+ * on the orphans' queue; a new thread takes the oldest orphan, and a
+ * thread that needs a chunk takes the oldest orphan's chunks (leaving the
+ * state empty, for a new thread), so that every orphan's chunks are
+ * reused in turn and the states follow the threads alive, not the threads
+ * ever started.  Until then an orphan is served by the threads that free
+ * its blocks (malloc_remote.c).  A state is made only when no orphan or
+ * empty state waits, from reservations made as they are needed: there is
+ * no limit on threads but memory.
  */
 #include <config.h>
 
@@ -29,9 +31,26 @@ static int exit_key = -1;
 static struct {
 	bump_lock_t lock;
 	struct thread *head, *tail;	/* oldest first */
+	struct thread *empty;	/* orphans whose chunks went to others */
 } orphans;
+/* Orphans an absorbing thread looks at, at most, for one with chunks. */
+#define ABSORB_TRIES 8
 
 /* ---- Exit and adoption -------------------------------------------------- */
+
+/* Under the orphans' lock: the oldest orphan off the queue, or NULL. */
+static struct thread *
+dequeue_orphan(void)
+{
+	struct thread *t = orphans.head;
+
+	if (t != NULL) {
+		bump_atomic_store(&orphans.head, t->next_orphan, RELAXED);
+		if (t->next_orphan == NULL)
+			orphans.tail = NULL;
+	}
+	return t;
+}
 
 /*
  * At thread exit: t becomes an orphan.  Once `orphaned' shows, the threads
@@ -63,20 +82,19 @@ thread_exit(void *state)
 	bump__unlock(&orphans.lock);
 }
 
-/* The oldest orphan, now the caller's; NULL when none waits. */
+/* The oldest orphan, else an emptied one, now the caller's; NULL when
+ * none waits. */
 static struct thread *
 adopt_orphan(void)
 {
 	struct thread *t;
 
-	if (bump_atomic_load(&orphans.head, ACQUIRE) == NULL)
+	if (bump_atomic_load(&orphans.head, ACQUIRE) == NULL &&
+	    bump_atomic_load(&orphans.empty, ACQUIRE) == NULL)
 		return NULL;
 	bump__lock(&orphans.lock);
-	if ((t = orphans.head) != NULL) {
-		bump_atomic_store(&orphans.head, t->next_orphan, RELAXED);
-		if (t->next_orphan == NULL)
-			orphans.tail = NULL;
-	}
+	if ((t = dequeue_orphan()) == NULL && (t = orphans.empty) != NULL)
+		bump_atomic_store(&orphans.empty, t->next_orphan, RELAXED);
 	bump__unlock(&orphans.lock);
 	if (t != NULL) {
 		bump__lock(&t->taken);	/* whoever serves it finishes first */
@@ -84,6 +102,39 @@ adopt_orphan(void)
 		bump__unlock(&t->taken);
 	}
 	return t;
+}
+
+/*
+ * t (entered) needs a chunk: the oldest orphan with chunks gives them
+ * (bump__take_chunks) and waits, empty, for a new thread.  0, or -1 when
+ * no orphan has any (among the first ABSORB_TRIES).
+ */
+int
+bump__absorb_orphan(struct thread *t)
+{
+	for (int tries = 0; tries < ABSORB_TRIES; tries++) {
+		struct thread *o;
+		int taken;
+
+		if (bump_atomic_load(&orphans.head, ACQUIRE) == NULL)
+			return -1;
+		bump__lock(&orphans.lock);
+		o = dequeue_orphan();
+		bump__unlock(&orphans.lock);
+		if (o == NULL)
+			return -1;
+		bump__lock(&o->taken);
+		bump__serve_orphan(o);
+		taken = bump__take_chunks(t, o);
+		bump__unlock(&o->taken);
+		bump__lock(&orphans.lock);
+		o->next_orphan = orphans.empty;
+		bump_atomic_store(&orphans.empty, o, RELEASE);
+		bump__unlock(&orphans.lock);
+		if (taken == 0)
+			return 0;
+	}
+	return -1;
 }
 
 /* ---- New states ---------------------------------------------------------- */

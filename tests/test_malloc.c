@@ -1114,6 +1114,54 @@ scenario_churn(void)
 	return 0;
 }
 
+/*
+ * ORPHANS threads at once fill a chunk each with blocks of 1000 bytes and
+ * free all but their newest, which main keeps; they exit and no thread
+ * starts after them.  main then allocates as much again: in a 16 MiB
+ * reserve (8 chunks) it must reuse the orphans' chunks.
+ */
+enum { ORPHANS = 5, PER_ORPHAN = 1800 };
+static void *orphans_kept[ORPHANS];
+static pthread_barrier_t orphans_met;
+
+static void *
+fill_and_leave(void *arg)
+{
+	static void *blocks[ORPHANS][PER_ORPHAN];
+	void **mine = blocks[(uintptr_t)arg];
+
+	for (int i = 0; i < PER_ORPHAN; i++)
+		if ((mine[i] = malloc(1000)) == NULL)
+			return arg;
+	for (int i = 0; i < PER_ORPHAN - 1; i++)
+		free(mine[i]);
+	orphans_kept[(uintptr_t)arg] = mine[PER_ORPHAN - 1];
+	pthread_barrier_wait(&orphans_met);	/* all alive at once */
+	return NULL;
+}
+
+static int
+scenario_absorb(void)
+{
+	static void *blocks[ORPHANS * PER_ORPHAN];
+	pthread_t tid[ORPHANS];
+	unsigned long nulls = 0;
+	struct bump_malloc_stats st;
+
+	pthread_barrier_init(&orphans_met, NULL, ORPHANS);
+	for (uintptr_t i = 0; i < ORPHANS; i++)
+		if (pthread_create(&tid[i], NULL, fill_and_leave, (void *)i) != 0)
+			return 1;
+	for (int i = 0; i < ORPHANS; i++)
+		if (pthread_join(tid[i], NULL) != 0)
+			return 2;
+	for (int i = 0; i < ORPHANS * PER_ORPHAN; i++)
+		nulls += (blocks[i] = malloc(1000)) == NULL;
+	bump_malloc_stats(&st);
+	printf("nulls %lu chunks_kib %zu\n", nulls, st.chunks_in_use / 1024);
+	return 0;
+}
+
 /* A producer allocates a batch, another thread frees all of it, the
  * producer waits: what does it still hold? */
 enum { IDLE_BLOCKS = 400000 };
@@ -1386,6 +1434,7 @@ run_scenario_issue18(const char *name)
 	} scenarios[] = {
 		{ "churn", scenario_churn },
 		{ "idle_owner", scenario_idle_owner },
+		{ "absorb", scenario_absorb },
 		{ "df_newest", scenario_df_newest },
 		{ "df_older", scenario_df_older },
 		{ "df_remote", scenario_df_remote },
@@ -1790,6 +1839,22 @@ START_TEST(thread_churn_is_bounded)
 }
 END_TEST
 
+START_TEST(orphans_chunks_reused_without_new_threads)
+{
+	struct child c;
+	unsigned long nulls;
+	size_t chunks;
+
+	run_child(&c, "absorb", "BUMP_ALLOC_SIZE", "16M", "BUMP_ALLOC_ON_EXHAUST",
+	    "null", (char *)NULL);
+	assert_child_ok(&c);
+	ck_assert_int_eq(sscanf(c.out, "nulls %lu chunks_kib %zu", &nulls,
+	    &chunks), 2);
+	ck_assert_uint_eq(nulls, 0);
+	ck_assert_uint_le(chunks, 16 * 1024);
+}
+END_TEST
+
 START_TEST(idle_owner_gets_remote_frees_back)
 {
 	struct child c;
@@ -1887,6 +1952,7 @@ malloc_suite(void)
 	tcase_add_test(tc, exited_threads_chunks_go_back);
 	tcase_add_test(tc, emptied_chunks_are_reused);
 	tcase_add_test(tc, thread_churn_is_bounded);
+	tcase_add_test(tc, orphans_chunks_reused_without_new_threads);
 	tcase_add_test(tc, idle_owner_gets_remote_frees_back);
 	suite_add_tcase(s, tc);
 
