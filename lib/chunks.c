@@ -626,6 +626,12 @@ bump__chunks_owns(const struct bump_chunks *pool, const void *p)
 	return a >= (uintptr_t)pool->fixed_base && a < (uintptr_t)pool->fixed_end;
 }
 
+const void *
+bump__chunks_fixed_base(const struct bump_chunks *pool)
+{
+	return pool->fixed_base;
+}
+
 void
 bump__chunks_usage(const struct bump_chunks *pool, size_t *in_use,
     size_t *cached)

@@ -25,6 +25,8 @@
  *    zeroed static storage; 0, or -1 with errno = ENOMEM.
  *  - bump__chunks_owns(pool, p): 1 when p lies in a fixed pool's range;
  *    constant time, lock-free.
+ *  - bump__chunks_fixed_base(pool): where a fixed pool's range starts
+ *    (chunks are carved from there upwards, in order); NULL for others.
  *  - bump__chunks_purge(pool): every cached free chunk's memory goes back
  *    to the OS now; returns the bytes given back, by which the process's
  *    resident memory falls.
@@ -114,6 +116,7 @@ void bump__chunk_put(struct bump_chunks *pool, void *chunk, unsigned shift);
 struct bump_chunks *bump__chunks_shared(void);
 int bump__chunks_init_fixed(struct bump_chunks *pool, size_t reserve);
 int bump__chunks_owns(const struct bump_chunks *pool, const void *p);
+const void *bump__chunks_fixed_base(const struct bump_chunks *pool);
 size_t bump__chunks_purge(struct bump_chunks *pool);
 void bump__chunks_usage(const struct bump_chunks *pool, size_t *in_use,
     size_t *cached);

@@ -20,24 +20,42 @@
 
 #include "malloc_internal.h"
 
-/* malloc's fast path, inline in every function that allocates 16-aligned:
- * a recycled block, else a bump of the top; else the slow path. */
-static inline void *
-fast_malloc(size_t n)
+/* The calling thread's state, entered (see owner_enter); made if it has
+ * none.  NULL when none can be had (start-up, no memory for one). */
+static inline struct thread *
+enter_self(void)
 {
-	const struct bump_settings *s = &bump__settings;
 	struct thread *t = bump__self;
 
-	if (bump_likely(t != NULL && n <= s->small_max)) {
+	if (bump_unlikely(t == NULL) && (t = bump__thread()) == NULL)
+		return NULL;
+	owner_enter(t);
+	return t;
+}
+
+static inline void
+leave_self(struct thread *t)
+{
+	if (t != NULL)
+		owner_leave(t);
+}
+
+/* malloc's fast path, inline in every function that allocates 16-aligned:
+ * a recycled block, else a bump of the top; NULL when neither will do. */
+static inline __attribute__((always_inline)) void *
+try_fast_malloc(struct thread *t, size_t n)
+{
+	const struct bump_settings *s = &bump__settings;
+
+	if (bump_likely(n <= s->small_max)) {
 		size_t b = malloc_block_bytes(n);
 		char *top = t->top;
 
-		if (s->config.free_policy == FREE_RECYCLE) {
-			unsigned c = size_class_ceil(b);
-			struct node *listed = t->lists[c];
-			if (listed != NULL)
-				return take_listed(t, listed, c, 0);
-		}
+		unsigned c = size_class_ceil(b);
+		struct node *listed = t->lists[c];
+
+		if (listed != NULL)	/* lists fill only under recycle */
+			return take_listed(t, listed, c, 0);
 		if (bump_likely(b <= (size_t)(t->limit - top))) {
 			struct hdr *h = (struct hdr *)(void *)top;
 
@@ -53,30 +71,37 @@ fast_malloc(size_t n)
 			return h + 1;
 		}
 	}
-	return bump__alloc_slow(n, 16, 0);
+	return NULL;
 }
 
-static inline void
-free_small(void *p)
+/* malloc for t (entered; NULL when it has no state): fast, else slow. */
+static inline void *
+fast_malloc(struct thread *t, size_t n)
+{
+	void *p;
+
+	if (bump_likely(t != NULL) && (p = try_fast_malloc(t, n)) != NULL)
+		return p;
+	return bump__alloc_slow(t, n, 16, 0);
+}
+
+/* p, in the chunks, freed by t (entered; NULL if it has no state). */
+static inline __attribute__((always_inline)) void
+free_small(struct thread *t, void *p)
 {
 	struct hdr *h = header_of(p);
 	struct chunk *c = chunk_of(p);
-	struct thread *t = bump__self;
 
-	if (bump_unlikely(t == NULL || c->owner != t)) {
-		/* A thread that only frees gets a state too, for its counts. */
-		bump__free_remote(t != NULL ? t : bump__thread(), c, h);
-		return;
-	}
-	t->counts.frees++;
-	t->counts.bytes_freed += h->size;
-	free_local(t, c, h);
+	if (bump_unlikely(t == NULL || c->owner != t))
+		bump__free_remote(t, c, h);
+	else
+		free_own(t, c, h);
 }
 
 /* Pointers outside the chunks: large blocks, else the C library's.  Out
  * of line, so that free's fast path saves no register. */
 static __attribute__((noinline)) void
-free_outside_chunks(void *p)
+free_outside_chunks(struct thread *t, void *p)
 {
 	const struct bump_libc *libc = &bump__settings.libc;
 	int saved = errno;
@@ -84,9 +109,9 @@ free_outside_chunks(void *p)
 
 	(void)bump__init_global();	/* pointers from before the first malloc */
 	if ((len = bump__large_free(p)) != 0) {
-		bump__count_free(bump__self, len, len, 0);
+		bump__count_free(t, len, len, 0);
 	} else if (libc->free != NULL) {
-		bump__count_free(bump__self, libc->usable_size(p), 0, 0);
+		bump__count_free(t, libc->usable_size(p), 0, 0);
 		libc->free(p);
 	}
 	errno = saved;
@@ -109,26 +134,44 @@ usable_size(void *p)
 }
 
 static void
-free_any(void *p)
+free_any(struct thread *t, void *p)
 {
 	if (bump_likely(in_region(p)))
-		free_small(p);
+		free_small(t, p);
 	else
-		free_outside_chunks(p);
+		free_outside_chunks(t, p);
 }
 
 /* ---- Resizing ---------------------------------------------------------- */
 
 static void *
-move_block(void *p, size_t old, size_t n)
+move_block(struct thread *t, void *p, size_t old, size_t n)
 {
-	void *q = fast_malloc(n);
+	void *q = fast_malloc(t, n);
 
 	if (q != NULL) {
 		memcpy(q, p, bump__min_size(old, n));
-		free_any(p);
+		free_any(t, p);
 	}
 	return q;
+}
+
+/* realloc of p, freed already or never a block: nothing changes. */
+static void *
+bad_realloc(const void *p)
+{
+	bad_free("realloc", p);
+	errno = EINVAL;
+	return NULL;
+}
+
+/* 1 when h, a block of another thread's chunk c, looks live from here. */
+static int
+foreign_block_is_live(const struct chunk *c, const struct hdr *h)
+{
+	return ((uintptr_t)h & 15) == 8 && chunk_held(c) &&
+	    (const char *)h >= c->start &&
+	    (bump_atomic_load(&h->link, RELAXED) & F_ANY_FREE) == 0;
 }
 
 /* p, a block of the chunks: the thread's newest grows or shrinks in place,
@@ -137,26 +180,34 @@ static void *
 realloc_small(struct thread *t, void *p, size_t n)
 {
 	struct hdr *h = header_of(p);
-	size_t old = h->size;
+	struct chunk *c = chunk_of(p);
+	size_t old;
 
-	if (t != NULL && h == t->last && n <= bump__settings.small_max) {
-		size_t b = malloc_block_bytes(n);
+	if (t != NULL && c->owner == t) {
+		if (h == t->last && !(h->link & F_REMOTE) &&
+		    n <= bump__settings.small_max) {
+			size_t b = malloc_block_bytes(n);
 
-		if (b - 8 <= (size_t)(chunk_end(t) - (char *)p)) {
-			t->clean = bump__max_ptr(t->clean, t->top);
-			t->counts.reallocs_in_place++;
-			t->counts.bytes_allocated += b - 8;
-			t->counts.bytes_freed += old;
-			t->counts.bytes_reclaimed += old;
-			h->size = (uint32_t)(b - 8);
-			t->top = (char *)h + b;
-			t->limit = bump__max_ptr(t->limit, t->top);
-			return p;
+			if (b - 8 <= (size_t)(chunk_end(t) - (char *)p)) {
+				t->clean = bump__max_ptr(t->clean, t->top);
+				t->counts.reallocs_in_place++;
+				t->counts.bytes_allocated += b - 8;
+				t->counts.bytes_rolled += h->size;
+				h->size = (uint32_t)(b - 8);
+				t->top = (char *)h + b;
+				t->limit = bump__max_ptr(t->limit, t->top);
+				return p;
+			}
+		} else if (!block_is_live(c, h)) {
+			return bad_realloc(p);
 		}
+	} else if (!foreign_block_is_live(c, h)) {
+		return bad_realloc(p);
 	}
+	old = h->size;
 	if (n <= old)
 		return p;
-	return move_block(p, old, n);
+	return move_block(t, p, old, n);
 }
 
 /* p, a large block of old bytes: kept if n is more than half of it, its
@@ -178,7 +229,7 @@ realloc_large(struct thread *t, void *p, size_t old, size_t n)
 		}
 		return q;
 	}
-	return move_block(p, old, n);
+	return move_block(t, p, old, n);
 }
 
 /* The C library's block: counted as freed and allocated again, so that
@@ -196,7 +247,7 @@ realloc_libc(struct thread *t, void *p, size_t n)
 	}
 	before = libc->usable_size(p);
 	q = libc->realloc(p, n);
-	if (q != NULL && (t != NULL || (t = bump__thread()) != NULL)) {
+	if (q != NULL && t != NULL) {
 		t->counts.bytes_freed += before;
 		t->counts.bytes_allocated += libc->usable_size(q);
 	}
@@ -205,9 +256,8 @@ realloc_libc(struct thread *t, void *p, size_t n)
 
 /* realloc of a block p (not NULL) to n bytes (not 0). */
 static void *
-realloc_block(void *p, size_t n)
+realloc_block(struct thread *t, void *p, size_t n)
 {
-	struct thread *t = bump__self;
 	size_t old;
 
 	if (t != NULL)
@@ -225,52 +275,115 @@ realloc_block(void *p, size_t n)
 static void *
 alloc_aligned(size_t align, size_t n)
 {
-	if (align <= 16)
-		return fast_malloc(n);
-	if (n > PTRDIFF_MAX) {
+	struct thread *t;
+	void *p;
+
+	if (n > PTRDIFF_MAX && align > 16) {
 		errno = ENOMEM;
 		return NULL;
 	}
-	return bump__alloc_slow(n, align, 0);
+	t = enter_self();
+	p = align <= 16 ? fast_malloc(t, n) : bump__alloc_slow(t, n, align, 0);
+	leave_self(t);
+	return p;
 }
 
 /* ---- The interface ----------------------------------------------------- */
 
+/* malloc beyond its fast path: t has no block at hand (t entered), or
+ * another thread acts for it (t not entered yet), or the thread has no
+ * state yet (t NULL). */
+static __attribute__((noinline)) void *
+malloc_slow(struct thread *t, size_t n, int entered)
+{
+	void *p;
+
+	if (t == NULL)
+		t = enter_self();
+	else if (!entered)
+		bump__wait_taken(t);
+	p = fast_malloc(t, n);
+	leave_self(t);
+	return p;
+}
+
 BUMP_EXPORT void *
 malloc(size_t n)
 {
-	return fast_malloc(n);
+	struct thread *t = bump__self;
+	void *p;
+
+	if (bump_unlikely(t == NULL || !owner_try_enter(t)))
+		return malloc_slow(t, n, 0);
+	if (bump_unlikely((p = try_fast_malloc(t, n)) == NULL))
+		return malloc_slow(t, n, 1);
+	owner_leave(t);
+	return p;
+}
+
+/* free beyond its fast path: another thread acts for t (not entered), or
+ * the thread has no state (t NULL: it gets one, unless its state is gone
+ * with its exit; a thread that only frees then counts without atomics). */
+static __attribute__((noinline)) void
+free_slow(struct thread *t, void *p)
+{
+	if (t != NULL)
+		bump__wait_taken(t);
+	else if (!bump__exited && (t = bump__thread()) != NULL)
+		owner_enter(t);
+	free_any(t, p);
+	leave_self(t);
 }
 
 BUMP_EXPORT void
 free(void *p)
 {
-	if (p != NULL)
-		free_any(p);
+	struct thread *t = bump__self;
+
+	if (p == NULL)
+		return;
+	if (bump_unlikely(t == NULL || !owner_try_enter(t))) {
+		free_slow(t, p);
+		return;
+	}
+	if (bump_likely(in_region(p)))
+		free_small(t, p);
+	else
+		free_outside_chunks(t, p);
+	owner_leave(t);
 }
 
 BUMP_EXPORT void *
 calloc(size_t nmemb, size_t size)
 {
+	struct thread *t;
 	size_t n;
+	void *p;
 
 	if (__builtin_mul_overflow(nmemb, size, &n)) {
 		errno = ENOMEM;
 		return NULL;
 	}
-	return bump__alloc_slow(n, 16, 1);
+	t = enter_self();
+	p = bump__alloc_slow(t, n, 16, 1);
+	leave_self(t);
+	return p;
 }
 
 BUMP_EXPORT void *
 realloc(void *p, size_t n)
 {
+	struct thread *t = enter_self();
+	void *q = NULL;
+
 	if (p == NULL)
-		return fast_malloc(n);
-	if (n == 0) {	/* as glibc: free, and NULL */
-		free_any(p);
-		return NULL;
-	}
-	return realloc_block(p, n);
+		q = fast_malloc(t, n);
+	else if (n == 0)	/* as glibc: free, and NULL */
+		free_any(t, p);
+	else
+		q = realloc_block(t, p, n);
+	leave_self(t);
+	return q;
 }
 
 BUMP_EXPORT void *
@@ -358,7 +471,7 @@ void *__libc_memalign(size_t align, size_t n);
 void *__libc_valloc(size_t n);
 void *__libc_pvalloc(size_t n);
 BUMP_EXPORT void cfree(void *p) { free(p); }
-BUMP_EXPORT void *__libc_malloc(size_t n) { return fast_malloc(n); }
+BUMP_EXPORT void *__libc_malloc(size_t n) { return malloc(n); }
 BUMP_EXPORT void __libc_free(void *p) { free(p); }
 BUMP_EXPORT void *__libc_calloc(size_t nmemb, size_t size)
 { return calloc(nmemb, size); }

@@ -5,8 +5,8 @@
  * back block by block, and given back whole once its blocks are all free
  * (kept as the thread's spare first, for its next overflow).
  *
- * Only the owner's thread changes a chunk (or, for a thread that exited,
- * whoever holds the orphans' lock: see malloc_thread.c).
+ * Only the owner's thread changes a chunk (or a thread acting for it: see
+ * malloc_remote.c).
  */
 #include <config.h>
 
@@ -15,7 +15,7 @@
 #include "malloc_internal.h"
 
 struct bump_chunks bump__chunk_pool;
-uint64_t bump__chunk_range;
+uintptr_t bump__chunks_from, bump__chunks_to;
 
 /*
  * The pool keeps what it is given committed (up to BUMP_CHUNK_CACHE, its
@@ -23,6 +23,10 @@ uint64_t bump__chunk_range;
  * so that memory the program freed shows as freed.
  */
 #define POOL_KEEP ((size_t)8 << 20)
+/* A thread keeps an emptied chunk as its spare only while the reserve has
+ * room for this many more: in a small reserve, spares would starve
+ * threads. */
+#define SPARE_ROOM 4
 
 /* ---- Taking a chunk ---------------------------------------------------- */
 
@@ -33,22 +37,14 @@ first_header(char *p)
 	return (char *)bump__align_up((uintptr_t)p + 8, 16) - 8;
 }
 
-/* Make [c, c + chunk) part of the range free() recognizes. */
+/* Make [c, c + chunk) part of the range free() recognizes (the pool's
+ * start was set at start-up). */
 static void
 widen_range(struct chunk *c)
 {
-	uint64_t lo = (uintptr_t)c >> RANGE_SHIFT;
-	uint64_t hi = ((uintptr_t)c + bump__settings.chunk_size) >> RANGE_SHIFT;
-	uint64_t old = bump_atomic_load(&bump__chunk_range, ACQUIRE), want;
-
-	do {
-		uint64_t olo = old & 0xffffffffu, ohi = old >> 32;
-
-		if (old != 0 && olo <= lo && ohi >= hi)
-			return;
-		want = old == 0 ? lo | hi << 32 :
-		    (olo < lo ? olo : lo) | (ohi > hi ? ohi : hi) << 32;
-	} while (!bump_atomic_cas_weak(&bump__chunk_range, &old, want, ACQ_REL));
+	BUMP_ASSERT((uintptr_t)c >= bump__chunks_from);
+	bump_atomic_max(&bump__chunks_to,
+	    (uintptr_t)c + bump__settings.chunk_size);
 }
 
 static struct chunk *
@@ -58,7 +54,10 @@ new_chunk(void)
 	int fresh, saved = errno;
 	size_t size = bump__settings.chunk_size;
 
-	if (!bump__reserve_fits(size) || (c = bump__chunk_get(&bump__chunk_pool,
+	/* No pool (its reserve was refused): no chunk, every request goes
+	 * where BUMP_ALLOC_ON_EXHAUST says. */
+	if (bump__chunks_from == 0 || !bump__reserve_fits(size) ||
+	    (c = bump__chunk_get(&bump__chunk_pool,
 	    bump__settings.chunk_shift, &fresh)) == NULL) {
 		errno = saved;
 		return NULL;
@@ -67,6 +66,7 @@ new_chunk(void)
 	if (bump__settings.config.hugepages)
 		bump__os_hugepage_hint(c, size);
 	widen_range(c);
+	bump_atomic_store(&c->magic, CHUNK_HELD, RELAXED);
 	c->start = first_header((char *)(c + 1));
 	c->clean = fresh ? c->start : (char *)c + size;
 	return c;
@@ -104,7 +104,8 @@ enter_chunk(struct thread *t, struct chunk *c)
 	bump__set_limit(t);
 }
 
-/* A new current chunk for t, its spare or a new one; 0, or -1 if none. */
+/* A new current chunk for t: its spare, an orphan's chunks, or a new one;
+ * 0, or -1 if none. */
 int
 bump__push_chunk(struct thread *t)
 {
@@ -112,6 +113,8 @@ bump__push_chunk(struct thread *t)
 
 	if (c != NULL)
 		t->spare = NULL;
+	else if (bump__absorb_orphan(t) == 0)
+		return 0;
 	else if ((c = new_chunk()) == NULL)
 		return -1;
 	else
@@ -130,20 +133,79 @@ bump__push_chunk(struct thread *t)
 	return 0;
 }
 
+/* ---- An orphan's chunks ----------------------------------------------- */
+
+/* o's recycle lists join t's (the blocks stay where they are). */
+static void
+take_lists(struct thread *t, struct thread *o)
+{
+	for (unsigned k = 0; k < SIZE_CLASSES; k++) {
+		struct node *first = o->lists[k], *last = first;
+
+		if (first == NULL)
+			continue;
+		while (last->next != NULL)
+			last = last->next;
+		last->next = t->lists[k];
+		if (t->lists[k] != NULL)
+			t->lists[k]->prev = last;
+		t->lists[k] = first;
+		o->lists[k] = NULL;
+	}
+}
+
+/*
+ * o, an orphan (its `taken' lock held, its frees taken), gives its chunks
+ * to t, which needs one: o's current chunk becomes t's, o's others go
+ * below it, its lists join t's, and o is left empty.  A thread that read
+ * the old owner pushes its frees to o, which forwards them.  0, or -1
+ * when o has no chunk.
+ */
+int
+bump__take_chunks(struct thread *t, struct thread *o)
+{
+	struct chunk *current = o->chunk, *oldest = current;
+
+	if (current == NULL)
+		return -1;
+	save_chunk(o);
+	for (struct chunk *c = current; c != NULL; c = c->prev) {
+		bump_atomic_store(&c->owner, t, RELAXED);
+		oldest = c;
+	}
+	oldest->prev = t->chunk;
+	if (t->chunk != NULL) {
+		save_chunk(t);
+		t->chunk->next = oldest;
+	}
+	enter_chunk(t, current);
+	take_lists(t, o);
+	o->chunk = NULL;
+	o->top = o->limit = o->clean = NULL;
+	o->last = NULL;
+	return 0;
+}
+
 /* ---- Giving a chunk back ------------------------------------------------ */
 
-/* Keep one emptied chunk for the next overflow; the rest go to the pool. */
+/* Keep one emptied chunk for the next overflow; the rest go to the pool.
+ * Either way no block is left in it: every pointer into it is past its
+ * top, and one into a chunk of the pool is seen by its magic. */
 static void
 give_chunk(struct thread *t, struct chunk *c)
 {
-	size_t in_use, cached;
+	size_t in_use, cached, size = bump__settings.chunk_size;
 
 	BUMP_ASSERT(c->live == 0);
-	if (t->spare == NULL && !t->orphaned) {
+	c->top = c->start;
+	c->last = NULL;
+	if (t->spare == NULL && !t->orphaned &&
+	    bump__reserve_fits(SPARE_ROOM * size)) {
 		t->spare = c;
 		return;
 	}
-	bump__reserve_drop(HELD_BY_CHUNKS, bump__settings.chunk_size);
+	bump_atomic_store(&c->magic, CHUNK_FREE, RELAXED);
+	bump__reserve_drop(HELD_BY_CHUNKS, size);
 	bump__chunk_put(&bump__chunk_pool, c, bump__settings.chunk_shift);
 	bump__chunks_usage(&bump__chunk_pool, &in_use, &cached);
 	if (cached > POOL_KEEP)
@@ -208,21 +270,23 @@ bump__shed(struct thread *t)
 
 /*
  * h, the newest block, goes: lower the top to the end of the block below,
- * and go on while that one was freed too.  An emptied chunk hands over to
- * the chunk before it, whose newest blocks may also be waiting.
+ * and go on while that one was freed too (their bytes reclaimed now; h's
+ * the caller counts).  An emptied chunk hands over to the chunk before
+ * it, whose newest blocks may also be waiting.
  */
 void
 bump__roll_back(struct thread *t, struct hdr *h)
 {
 	t->clean = bump__max_ptr(t->clean, t->top);
-	for (;;) {
+	for (int first = 1;; first = 0) {
 		uint32_t back = h->link & LINK_MASK;
 
 		BUMP_ASSERT(h == t->last && block_in_chunk(t, t->chunk, h));
 		BUMP_ASSERT(back <= (uintptr_t)((char *)h - t->chunk->start));
 		if (h->link & F_LISTED)
 			list_unlink(t, h);
-		t->counts.bytes_reclaimed += h->size;
+		if (!first)
+			t->counts.bytes_reclaimed += h->size;
 		if (back == 0) {
 			t->top = t->chunk->start;
 			t->last = NULL;

@@ -16,10 +16,11 @@ static BUMP_THREAD_LOCAL int in_init;
 static int init_state;		/* 0 not yet, 1 running, 2 done */
 
 /*
- * Around fork() the library's two locks are taken (their holders keep
- * them for a few instructions and never wait), so that the child finds
- * the orphans and the large-block cache whole; the chunk layer does the
- * same for its own.  Elsewhere the locks are only ever tried.
+ * Around fork() the library's locks are taken (their holders keep them
+ * for a few instructions, or for the frees of one thread state, and never
+ * wait for one another), so that the child finds the thread states, the
+ * orphans and the large-block cache whole; the chunk layer does the same
+ * for its own.
  */
 static void
 before_fork(void)
@@ -29,28 +30,36 @@ before_fork(void)
 }
 
 static void
-after_fork(void)
+after_fork_parent(void)
 {
 	bump__large_after_fork();
-	bump__threads_after_fork();
+	bump__threads_after_fork(0);
 }
 
-/* The chunks' pool over the reserve, the thread states, the large table. */
+static void
+after_fork_child(void)
+{
+	bump__large_after_fork();
+	bump__threads_after_fork(1);
+}
+
+/* Thread exits watched, the chunks' pool over the reserve (without it
+ * no chunk is handed out), the large table. */
 static void
 init_heap(void)
 {
 	const struct bump_settings *s = &bump__settings;
 	size_t reserve = bump__round_up(s->config.reserve, s->chunk_size);
-	int states, table;
 
+	bump__threads_init();
 	if (reserve < s->config.reserve ||
 	    bump__chunks_init_fixed(&bump__chunk_pool, reserve) != 0) {
 		bump__print_no_reserve(s->config.reserve);
 		return;
 	}
-	states = bump__threads_init();
-	table = bump__large_init();
-	if (states != 0 || table != 0)
+	bump__chunks_from = bump__chunks_to =
+	    (uintptr_t)bump__chunks_fixed_base(&bump__chunk_pool);
+	if (bump__large_init() != 0)
 		bump__print_no_reserve(s->config.reserve);
 }
 
@@ -70,7 +79,8 @@ bump__init_global(void)
 		in_init = 1;
 		bump__settings_init();
 		init_heap();
-		(void)bump__os_atfork(before_fork, after_fork, after_fork);
+		(void)bump__os_atfork(before_fork, after_fork_parent,
+		    after_fork_child);
 		in_init = 0;
 		errno = saved;
 		bump_atomic_store(&init_state, 2, RELEASE);

@@ -69,6 +69,37 @@ bump__format_bytes(char *buf, uint64_t v)
 	return buf;
 }
 
+/* "0x" and the lowercase hex digits of p, as glibc's %p, in buf (at least
+ * 24 bytes); returns buf. */
+static char *
+format_address(char *buf, const void *p)
+{
+	uintptr_t v = (uintptr_t)p;
+	char tmp[20];
+	size_t n = 0, i = 2;
+
+	do
+		tmp[n++] = "0123456789abcdef"[v & 15];
+	while ((v >>= 4) != 0);
+	buf[0] = '0';
+	buf[1] = 'x';
+	while (n > 0)
+		buf[i++] = tmp[--n];
+	buf[i] = '\0';
+	return buf;
+}
+
+void
+bump__print_bad_free(const char *function, const void *p)
+{
+	char a[24];
+	const char *parts[] = { "bump_alloc: ", function, "(): double free or "
+	    "invalid pointer ", format_address(a, p), "; aborting "
+	    "(BUMP_ALLOC_BAD_FREE=ignore to carry on)", NULL };
+
+	bump__write_message(2, parts);
+}
+
 void
 bump__print_exhausted(size_t reserve, size_t request)
 {

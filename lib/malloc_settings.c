@@ -159,6 +159,7 @@ read_config(struct bump_config *config, size_t default_reserve,
 {
 	static const char *const policies[] = { "none", "lifo", "recycle", NULL };
 	static const char *const modes[] = { "system", "null", "abort", NULL };
+	static const char *const bad_frees[] = { "abort", "ignore", NULL };
 
 	config->reserve = read_reserve(default_reserve, min_reserve);
 	config->free_policy = (enum bump_free_policy)read_choice(
@@ -166,6 +167,8 @@ read_config(struct bump_config *config, size_t default_reserve,
 	config->on_exhaust = (enum bump_exhaust)read_choice(
 	    "BUMP_ALLOC_ON_EXHAUST", modes, "system, null or abort",
 	    EXHAUST_SYSTEM);
+	config->bad_free = (enum bump_bad_free)read_choice(
+	    "BUMP_ALLOC_BAD_FREE", bad_frees, "abort or ignore", BAD_FREE_ABORT);
 	config->stats = read_flag("BUMP_ALLOC_STATS");
 	/* coreutils close stderr in an atexit handler, before the report. */
 	config->stats_fd = 2;

@@ -14,7 +14,7 @@
 
 /* The reserve is exhausted: BUMP_ALLOC_ON_EXHAUST says what to do. */
 static void *
-exhausted(size_t n, size_t align, int zero)
+exhausted(struct thread *t, size_t n, size_t align, int zero)
 {
 	const struct bump_libc *libc = &bump__settings.libc;
 	void *p;
@@ -29,7 +29,7 @@ exhausted(size_t n, size_t align, int zero)
 			else
 				p = zero ? libc->calloc(1, n) : libc->malloc(n);
 			if (p != NULL)
-				bump__count_fallback(bump__self, libc->usable_size(p));
+				bump__count_fallback(t, libc->usable_size(p));
 			return p;
 		case EXHAUST_NULL:
 			break;
@@ -73,7 +73,7 @@ block_at_top(struct thread *t, size_t n, size_t b, size_t align, int zero)
 static void *
 small_block(struct thread *t, size_t n, size_t b, size_t align, int zero)
 {
-	if (align == 16 && bump__settings.config.free_policy == FREE_RECYCLE) {
+	if (align == 16) {	/* lists fill only under recycle */
 		unsigned c = size_class_ceil(b);
 		struct node *listed = t->lists[c];
 		if (listed != NULL)
@@ -89,7 +89,7 @@ large_block(struct thread *t, size_t n, size_t align, int zero)
 	void *p = bump__large_alloc(n, align, zero, &len);
 
 	if (p == NULL)
-		return exhausted(n, align, zero);
+		return exhausted(t, n, align, zero);
 	t->counts.mallocs++;
 	t->counts.large++;
 	t->counts.bytes_allocated += len;
@@ -97,27 +97,29 @@ large_block(struct thread *t, size_t n, size_t align, int zero)
 }
 
 void *
-bump__alloc_slow(size_t n, size_t align, int zero)
+bump__alloc_slow(struct thread *t, size_t n, size_t align, int zero)
 {
 	const struct bump_settings *s = &bump__settings;
-	struct thread *t = bump__self;
 	size_t b;
 	void *p;
 
-	if (t == NULL && (t = bump__thread()) == NULL) {
+	if (t == NULL) {
 		if (bump__in_startup() && s->libc.malloc != NULL) /* re-entered */
 			return zero ? s->libc.calloc(1, n) : s->libc.malloc(n);
-		return exhausted(n, align, zero);
+		return exhausted(NULL, n, align, zero);
 	}
 	if (n > s->small_max || (align > 16 && n + align > s->small_max))
 		return large_block(t, n, align, zero);
 	b = malloc_block_bytes(n);
+	bump_atomic_store(&t->slow_calls, t->slow_calls + 1, RELAXED);
+	bump__flush_remote(t);
 	if (bump_atomic_load(&t->remote, ACQUIRE) != NULL)
 		bump__drain_remote(t);
-	if ((p = small_block(t, n, b, align, zero)) != NULL)
-		return p;
-	if (bump__push_chunk(t) == 0 &&
-	    (p = block_at_top(t, n, b, align, zero)) != NULL)
-		return p;
-	return exhausted(n, align, zero);
+	/* A new current chunk may be an orphan's, with little room at its
+	 * top but blocks on its lists: look again, until no chunk is left. */
+	do
+		if ((p = small_block(t, n, b, align, zero)) != NULL)
+			return p;
+	while (bump__push_chunk(t) == 0);
+	return exhausted(t, n, align, zero);
 }

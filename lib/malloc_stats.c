@@ -10,16 +10,8 @@
 
 #include "malloc_internal.h"
 
-static struct thread *counted_threads;	/* every state ever made */
 static struct bump_counts stateless;	/* threads without a state */
 static uint64_t fallbacks;
-
-/* t's counters join the sums (once, when its state is made). */
-void
-bump__count_thread(struct thread *t)
-{
-	bump_atomic_push(&counted_threads, t, &t->next);
-}
 
 /* A free by t, or by a thread without a state when t is NULL. */
 void
@@ -55,16 +47,22 @@ bump__count_fallback(struct thread *t, size_t usable)
 static void
 add_counts(struct bump_malloc_stats *st, const struct bump_counts *c)
 {
-	st->mallocs += bump_atomic_load(&c->mallocs, ACQUIRE);
+	uint64_t recycled = bump_atomic_load(&c->bytes_recycled, ACQUIRE);
+	uint64_t rolled = bump_atomic_load(&c->bytes_rolled, ACQUIRE);
+
+	st->mallocs += bump_atomic_load(&c->mallocs, ACQUIRE) +
+	    bump_atomic_load(&c->recycled, ACQUIRE);
 	st->frees += bump_atomic_load(&c->frees, ACQUIRE);
 	st->reallocs += bump_atomic_load(&c->reallocs, ACQUIRE);
 	st->reallocs_in_place += bump_atomic_load(&c->reallocs_in_place, ACQUIRE);
 	st->large += bump_atomic_load(&c->large, ACQUIRE);
 	st->remote_frees += bump_atomic_load(&c->remote_frees, ACQUIRE);
 	st->recycled += bump_atomic_load(&c->recycled, ACQUIRE);
-	st->bytes_allocated += bump_atomic_load(&c->bytes_allocated, ACQUIRE);
-	st->bytes_freed += bump_atomic_load(&c->bytes_freed, ACQUIRE);
-	st->bytes_reclaimed += bump_atomic_load(&c->bytes_reclaimed, ACQUIRE);
+	st->bytes_allocated += bump_atomic_load(&c->bytes_allocated, ACQUIRE) +
+	    recycled;
+	st->bytes_freed += bump_atomic_load(&c->bytes_freed, ACQUIRE) + rolled;
+	st->bytes_reclaimed += bump_atomic_load(&c->bytes_reclaimed, ACQUIRE) +
+	    recycled + rolled;
 }
 
 /* The figures so far (after start-up); other threads' counters are read
@@ -76,8 +74,7 @@ bump__collect(struct bump_malloc_stats *st)
 	st->reserve = bump__settings.config.reserve;
 	st->chunk_size = bump__settings.chunk_size;
 	st->large_threshold = bump__settings.small_max + 16;
-	for (struct thread *t = bump_atomic_load(&counted_threads, ACQUIRE);
-	    t != NULL; t = t->next) {
+	for (struct thread *t = bump__threads_all(); t != NULL; t = t->next) {
 		st->threads++;
 		add_counts(st, &t->counts);
 	}

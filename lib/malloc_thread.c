@@ -1,164 +1,188 @@
 /*
  * malloc_thread.c - thread states: made, watched until their thread exits,
- * orphaned and adopted; and the frees of one thread's blocks by another.
+ * orphaned and adopted; and held still around fork().
  *
- * A thread's state comes from a reservation of its own (so chunks can go
- * back whole); a thread that exits leaves its state, chunks and lists to
- * the next new thread, after giving back the chunks it emptied.  Until
- * then its blocks freed by other threads are served by whoever frees
- * them, under the orphans' lock.  That lock is only ever tried: who finds
- * it taken does without (except fork(), which waits for it).
+ * A thread that exits leaves its state, with its chunks and recycle lists,
+ * on the orphans' queue; a new thread takes the oldest orphan, and a
+ * thread that needs a chunk takes the oldest orphan's chunks (leaving the
+ * state empty, for a new thread), so that every orphan's chunks are
+ * reused in turn and the states follow the threads alive, not the threads
+ * ever started.  Until then an orphan is served by the threads that free
+ * its blocks (malloc_remote.c).  A state is made only when no orphan or
+ * empty state waits, from reservations made as they are needed: there is
+ * no limit on threads but memory.
  */
 #include <config.h>
 
 #include "malloc_internal.h"
 
-#define MAX_THREAD_STATES 16384
+/* States are carved from reservations of this many, committed one by one. */
+#define STATES_PER_RESERVATION 256
 
 BUMP_THREAD_LOCAL struct thread *bump__self;
+BUMP_THREAD_LOCAL int bump__exited;
 
-static char *thread_states;	/* MAX_THREAD_STATES of them, reserved */
-static size_t states_made;
+static struct {
+	bump_lock_t lock;
+	char *next, *end;	/* what is left of the newest reservation */
+} room;
+static struct thread *all_states;	/* every state made, newest first */
 static int exit_key = -1;
-static struct thread *orphans;
-static bump_lock_t orphans_lock;
-
-/* ---- Frees from other threads ----------------------------------------- */
-
-/* Blocks other threads freed, freed now by their owner. */
-void
-bump__drain_remote(struct thread *t)
-{
-	void *p = bump_atomic_take_all(&t->remote);
-
-	while (p != NULL) {
-		void *next = *(void **)p;
-
-		free_local(t, chunk_of(p), header_of(p));
-		p = next;
-	}
-}
-
-/*
- * t (NULL for a thread that has no state) frees a block of another
- * thread's chunk c.  The owner's state alone may change c: the block goes
- * on the owner's list of remote frees with one compare-and-swap.  An owner
- * that exited and was not adopted yet is served here, under the orphans'
- * lock (if it is taken, the block waits on the list).
- */
-void
-bump__free_remote(struct thread *t, struct chunk *c, struct hdr *h)
-{
-	struct thread *owner = c->owner;
-	void **link = (void **)(void *)(h + 1);
-
-	if (bump_likely(t != NULL)) {
-		t->counts.frees++;
-		t->counts.bytes_freed += h->size;
-		t->counts.remote_frees++;
-	} else {
-		bump__count_free(NULL, h->size, 0, 1);
-	}
-	if (bump__settings.config.free_policy == FREE_NONE)
-		return;
-	if (bump_atomic_load(&owner->orphaned, ACQUIRE) &&
-	    bump__trylock(&orphans_lock)) {
-		int still = owner->orphaned;
-
-		if (still) {
-			free_local(owner, c, h);
-			bump__drain_remote(owner);
-			bump__shed(owner);
-		}
-		bump__unlock(&orphans_lock);
-		if (still)
-			return;
-	}
-	bump_atomic_push(&owner->remote, (void *)link, link);
-}
+static struct {
+	bump_lock_t lock;
+	struct thread *head, *tail;	/* oldest first */
+	struct thread *empty;	/* orphans whose chunks went to others */
+} orphans;
+/* Orphans an absorbing thread looks at, at most, for one with chunks. */
+#define ABSORB_TRIES 8
 
 /* ---- Exit and adoption -------------------------------------------------- */
 
-/* At thread exit: give back what is empty, leave the rest to adoption.
- * The lock is tried a hundred times, a yield apart; a state that never gets
- * it stays as it is, neither orphaned nor adopted. */
+/* Under the orphans' lock: the oldest orphan off the queue, or NULL. */
+static struct thread *
+dequeue_orphan(void)
+{
+	struct thread *t = orphans.head;
+
+	if (t != NULL) {
+		bump_atomic_store(&orphans.head, t->next_orphan, RELAXED);
+		if (t->next_orphan == NULL)
+			orphans.tail = NULL;
+	}
+	return t;
+}
+
+/*
+ * At thread exit: t becomes an orphan.  Once `orphaned' shows, the threads
+ * that free its blocks serve it; the blocks they pushed before are taken
+ * here, as they would, under its `taken' lock.  Then the oldest orphan
+ * waits for the next new thread.
+ */
 static void
 thread_exit(void *state)
 {
 	struct thread *t = state;
 
-	/* Later frees in this thread come back to t as an orphan's. */
-	bump__self = NULL;
-	for (int tries = 0; tries < 100; tries++) {
-		if (bump__trylock(&orphans_lock)) {
-			t->orphaned = 1;
-			bump__drain_remote(t);
-			bump__shed(t);
-			t->next_orphan = orphans;
-			orphans = t;
-			bump__unlock(&orphans_lock);
-			return;
-		}
-		bump__os_yield();
-	}
+	bump__self = NULL;	/* this thread's last frees need no state */
+	bump__exited = 1;
+	owner_enter(t);
+	bump__flush_remote(t);	/* other threads' blocks it freed go home */
+	bump_atomic_store(&t->orphaned, 1, RELEASE);
+	owner_leave(t);
+	bump__lock(&t->taken);
+	bump__serve_orphan(t);
+	bump__unlock(&t->taken);
+	bump__lock(&orphans.lock);
+	t->next_orphan = NULL;
+	if (orphans.tail != NULL)
+		orphans.tail->next_orphan = t;
+	else
+		bump_atomic_store(&orphans.head, t, RELEASE);
+	orphans.tail = t;
+	bump__unlock(&orphans.lock);
 }
 
+/* The oldest orphan, else an emptied one, now the caller's; NULL when
+ * none waits. */
 static struct thread *
 adopt_orphan(void)
 {
 	struct thread *t;
 
-	if (bump_atomic_load(&orphans, ACQUIRE) == NULL ||
-	    !bump__trylock(&orphans_lock))
+	if (bump_atomic_load(&orphans.head, ACQUIRE) == NULL &&
+	    bump_atomic_load(&orphans.empty, ACQUIRE) == NULL)
 		return NULL;
-	t = orphans;
+	bump__lock(&orphans.lock);
+	if ((t = dequeue_orphan()) == NULL && (t = orphans.empty) != NULL)
+		bump_atomic_store(&orphans.empty, t->next_orphan, RELAXED);
+	bump__unlock(&orphans.lock);
 	if (t != NULL) {
-		orphans = t->next_orphan;
-		t->orphaned = 0;
+		bump__lock(&t->taken);	/* whoever serves it finishes first */
+		bump_atomic_store(&t->orphaned, 0, RELEASE);
+		bump__unlock(&t->taken);
 	}
-	bump__unlock(&orphans_lock);
 	return t;
 }
 
-/* Around fork() the orphans' lock is held, so the child gets them whole. */
-void
-bump__threads_before_fork(void)
+/*
+ * t (entered) needs a chunk: the oldest orphan with chunks gives them
+ * (bump__take_chunks) and waits, empty, for a new thread.  0, or -1 when
+ * no orphan has any (among the first ABSORB_TRIES).
+ */
+int
+bump__absorb_orphan(struct thread *t)
 {
-	bump__lock(&orphans_lock);
-}
+	for (int tries = 0; tries < ABSORB_TRIES; tries++) {
+		struct thread *o;
+		int taken;
 
-void
-bump__threads_after_fork(void)
-{
-	bump__unlock(&orphans_lock);
+		if (bump_atomic_load(&orphans.head, ACQUIRE) == NULL)
+			return -1;
+		bump__lock(&orphans.lock);
+		o = dequeue_orphan();
+		bump__unlock(&orphans.lock);
+		if (o == NULL)
+			return -1;
+		bump__lock(&o->taken);
+		bump__serve_orphan(o);
+		taken = bump__take_chunks(t, o);
+		bump__unlock(&o->taken);
+		bump__lock(&orphans.lock);
+		o->next_orphan = orphans.empty;
+		bump_atomic_store(&orphans.empty, o, RELEASE);
+		bump__unlock(&orphans.lock);
+		if (taken == 0)
+			return 0;
+	}
+	return -1;
 }
 
 /* ---- New states ---------------------------------------------------------- */
 
-/* At start-up: room for the states and a way to hear of threads' exits. */
-int
+/* At start-up: a way to hear of threads' exits. */
+void
 bump__threads_init(void)
 {
-	thread_states = bump__os_reserve(MAX_THREAD_STATES * sizeof(struct thread));
 	exit_key = bump__os_thread_exit_key(thread_exit);
-	return thread_states != NULL ? 0 : -1;
 }
 
+/* Room for one more state, committed; NULL when the OS refuses. */
 static struct thread *
-new_state(void)
+carve_state(void)
 {
-	size_t i = bump_atomic_fetch_add(&states_made, 1, RELAXED);
-	struct thread *t;
-	uintptr_t start, end;
+	size_t size = sizeof(struct thread), page = bump__settings.page;
+	struct thread *t = NULL;
 
-	if (thread_states == NULL || i >= MAX_THREAD_STATES)
-		return NULL;
-	t = (struct thread *)(void *)(thread_states + i * sizeof(struct thread));
-	start = bump__align_down((uintptr_t)t, bump__settings.page);
-	end = bump__align_up((uintptr_t)(t + 1), bump__settings.page);
-	if (bump__os_commit((void *)start, end - start) != 0)
-		return NULL;
+	bump__lock(&room.lock);
+	if (room.next == NULL || size > (size_t)(room.end - room.next)) {
+		size_t bytes = STATES_PER_RESERVATION * size;
+		char *base = bump__os_reserve(bytes);
+
+		if (base != NULL) {
+			room.next = base;
+			room.end = base + bytes;
+		}
+	}
+	if (room.next != NULL && size <= (size_t)(room.end - room.next)) {
+		uintptr_t from = bump__align_down((uintptr_t)room.next, page);
+		uintptr_t to = bump__align_up((uintptr_t)room.next + size, page);
+
+		if (bump__os_commit((void *)from, to - from) == 0) {
+			t = (struct thread *)(void *)room.next;
+			room.next += size;
+		}
+	}
+	bump__unlock(&room.lock);
+	if (t != NULL)
+		bump_atomic_push(&all_states, t, &t->next);
 	return t;
+}
+
+/* Every state ever made (newest first; the list only grows). */
+struct thread *
+bump__threads_all(void)
+{
+	return bump_atomic_load(&all_states, ACQUIRE);
 }
 
 static void
@@ -169,18 +193,55 @@ watch_exit(struct thread *t)
 		bump__os_thread_exit_watch(exit_key, t);
 }
 
-/* A state for the calling thread (after start-up): an orphan's, or a new
- * one; NULL when none is left. */
+/* A state for the calling thread (after start-up): the oldest orphan's,
+ * or a new one; NULL when none can be had. */
 struct thread *
 bump__thread_new(void)
 {
 	struct thread *t;
 
-	if ((t = adopt_orphan()) == NULL) {
-		if ((t = new_state()) == NULL)
-			return NULL;
-		bump__count_thread(t);
-	}
+	if ((t = adopt_orphan()) == NULL && (t = carve_state()) == NULL)
+		return NULL;
 	watch_exit(t);
 	return t;
+}
+
+/* ---- fork ---------------------------------------------------------------- */
+
+/*
+ * Before fork(): the forking thread's state entered (nobody acts for it),
+ * every other state's `taken' lock held (nobody acts for them either), and
+ * the orphans and the room for states locked, so that the child finds all
+ * of them whole.  Holders of these locks never wait for one another.
+ */
+void
+bump__threads_before_fork(void)
+{
+	struct thread *self = bump__self;
+
+	if (self != NULL)
+		owner_enter(self);
+	bump__lock(&orphans.lock);
+	bump__lock(&room.lock);
+	for (struct thread *t = bump__threads_all(); t != NULL; t = t->next)
+		if (t != self)
+			bump__lock(&t->taken);
+}
+
+/* In the child, a thread that tried to act for this one left its lock. */
+void
+bump__threads_after_fork(int child)
+{
+	struct thread *self = bump__self;
+
+	for (struct thread *t = bump__threads_all(); t != NULL; t = t->next)
+		if (t != self)
+			bump__unlock(&t->taken);
+	bump__unlock(&room.lock);
+	bump__unlock(&orphans.lock);
+	if (self != NULL) {
+		if (child)
+			bump__unlock(&self->taken);
+		owner_leave(self);
+	}
 }

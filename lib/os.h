@@ -142,6 +142,15 @@ void *bump__os_thread_exit_state(int key);
 void bump__os_find_libc(const char *const *names, void **found,
     size_t count);
 
+/*
+ * A memory barrier on every thread of the process that is running now
+ * (Linux: membarrier(2), registered at the first call): a thread that
+ * only ever orders its own stores with a compiler barrier is then seen
+ * in order by the caller.  0, or -1 where the OS has no such call (the
+ * caller must then do without).
+ */
+int bump__os_heavy_barrier(void);
+
 /* The environment variable name, or NULL; no copy is made. */
 const char *bump__os_getenv(const char *name);
 

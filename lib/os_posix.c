@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -312,6 +313,33 @@ void *
 bump__os_thread_exit_state(int key)
 {
 	return pthread_getspecific(exit_keys[key]);
+}
+
+#if defined(__linux__) && defined(SYS_membarrier)
+# define MEMBARRIER_PRIVATE_EXPEDITED (1 << 3)	/* <linux/membarrier.h> */
+# define MEMBARRIER_REGISTER_PRIVATE_EXPEDITED (1 << 4)
+#endif
+
+int
+bump__os_heavy_barrier(void)
+{
+#ifdef MEMBARRIER_PRIVATE_EXPEDITED
+	static int registered;	/* 0 not yet, 1 done, -1 refused */
+	int state = bump_atomic_load(&registered, ACQUIRE), saved = errno;
+
+	if (state == 0) {	/* racing first calls register twice: harmless */
+		state = syscall(SYS_membarrier,
+		    MEMBARRIER_REGISTER_PRIVATE_EXPEDITED, 0, 0) == 0 ? 1 : -1;
+		bump_atomic_store(&registered, state, RELEASE);
+	}
+	if (state > 0 &&
+	    syscall(SYS_membarrier, MEMBARRIER_PRIVATE_EXPEDITED, 0, 0) != 0)
+		state = -1;
+	errno = saved;
+	return state > 0 ? 0 : -1;
+#else
+	return -1;
+#endif
 }
 
 const char *

@@ -274,6 +274,12 @@ bump__os_thread_exit_state(int key)
 	return FlsGetValue(exit_index[key]);
 }
 
+int
+bump__os_heavy_barrier(void)
+{
+	return -1;
+}
+
 /* The malloc replacement's fallback is not offered here: nothing found. */
 void
 bump__os_find_libc(const char *const *names, void **found, size_t count)

@@ -68,6 +68,7 @@ run_child(struct child *c, const char *scenario, ...)
 		unsetenv("BUMP_ALLOC_FREE");
 		unsetenv("BUMP_ALLOC_ON_EXHAUST");
 		unsetenv("BUMP_ALLOC_STATS");
+		unsetenv("BUMP_ALLOC_BAD_FREE");
 		va_start(ap, scenario);
 		while ((name = va_arg(ap, const char *)) != NULL)
 			setenv(name, va_arg(ap, const char *), 1);
@@ -1029,6 +1030,429 @@ scenario_malloc_stats(void)
 	return 0;
 }
 
+/* ---- Threads that come and go, owners that idle (issue 18) ------------- */
+
+/*
+ * Threads one after the other, at most CHURN_ALIVE at once, each making
+ * CHURN_BLOCKS blocks: a quarter go to a shared table, whose previous
+ * occupants (other threads' blocks, their owners mostly gone) it frees;
+ * the rest it frees itself, out of order.  About 1.3 MB stays live.
+ */
+enum { CHURN_TABLE = 2048, CHURN_BLOCKS = 64, CHURN_ALIVE = 4 };
+static void *churn_table[CHURN_TABLE];
+static size_t churn_sizes[CHURN_TABLE];
+static pthread_mutex_t churn_lock = PTHREAD_MUTEX_INITIALIZER;
+static unsigned long churn_nulls;
+
+static unsigned
+churn_random(unsigned *seed)
+{
+	*seed = *seed * 1103515245u + 12345u;
+	return *seed >> 8;
+}
+
+static void *
+churn_thread(void *arg)
+{
+	unsigned seed = (unsigned)(uintptr_t)arg * 2654435761u + 1;
+	unsigned char *mine[CHURN_BLOCKS];
+	size_t sizes[CHURN_BLOCKS];
+	unsigned long nulls = 0;
+
+	for (int i = 0; i < CHURN_BLOCKS; i++) {
+		sizes[i] = 16 + churn_random(&seed) % 1009;
+		if ((mine[i] = malloc(sizes[i])) == NULL)
+			nulls++;
+		else
+			fill_bytes(mine[i], i, sizes[i]);
+	}
+	for (int i = 0; i < CHURN_BLOCKS / 4; i++) {
+		unsigned slot = churn_random(&seed) % CHURN_TABLE;
+		void *old;
+
+		pthread_mutex_lock(&churn_lock);
+		old = churn_table[slot];
+		churn_table[slot] = mine[i];
+		churn_sizes[slot] = mine[i] != NULL ? sizes[i] : 0;
+		pthread_mutex_unlock(&churn_lock);
+		free(old);
+		mine[i] = NULL;
+	}
+	for (int i = 0; i < CHURN_BLOCKS; i++)
+		free(mine[(i * 37) % CHURN_BLOCKS]);
+	__atomic_add_fetch(&churn_nulls, nulls, __ATOMIC_RELAXED);
+	return NULL;
+}
+
+/* CHURN_THREADS threads (environment); prints what is live and held. */
+static int
+scenario_churn(void)
+{
+	const char *env = getenv("CHURN_THREADS");
+	unsigned long threads = env != NULL ? strtoul(env, NULL, 10) : 1000;
+	pthread_t alive[CHURN_ALIVE];
+	struct bump_malloc_stats st;
+	size_t live = 0;
+
+	for (unsigned long i = 0; i < threads; i++) {
+		if (i >= CHURN_ALIVE &&
+		    pthread_join(alive[i % CHURN_ALIVE], NULL) != 0)
+			return 1;
+		if (pthread_create(&alive[i % CHURN_ALIVE], NULL, churn_thread,
+		    (void *)(uintptr_t)i) != 0)
+			return 2;
+	}
+	for (unsigned long i = 0; i < CHURN_ALIVE && i < threads; i++)
+		if (pthread_join(alive[i], NULL) != 0)
+			return 3;
+	for (int i = 0; i < CHURN_TABLE; i++)
+		live += churn_sizes[i];
+	bump_malloc_stats(&st);
+	printf("nulls %lu states %u live_kib %zu chunks_kib %zu peak_kib %zu\n",
+	    churn_nulls, st.threads, live / 1024, st.chunks_in_use / 1024,
+	    st.chunks_peak / 1024);
+	return 0;
+}
+
+/*
+ * ORPHANS threads at once fill a chunk each with blocks of 1000 bytes and
+ * free all but their newest, which main keeps; they exit and no thread
+ * starts after them.  main then allocates as much again: in a 16 MiB
+ * reserve (8 chunks) it must reuse the orphans' chunks.
+ */
+enum { ORPHANS = 5, PER_ORPHAN = 1800 };
+static void *orphans_kept[ORPHANS];
+static pthread_barrier_t orphans_met;
+
+static void *
+fill_and_leave(void *arg)
+{
+	static void *blocks[ORPHANS][PER_ORPHAN];
+	void **mine = blocks[(uintptr_t)arg];
+
+	for (int i = 0; i < PER_ORPHAN; i++)
+		if ((mine[i] = malloc(1000)) == NULL)
+			return arg;
+	for (int i = 0; i < PER_ORPHAN - 1; i++)
+		free(mine[i]);
+	orphans_kept[(uintptr_t)arg] = mine[PER_ORPHAN - 1];
+	pthread_barrier_wait(&orphans_met);	/* all alive at once */
+	return NULL;
+}
+
+static int
+scenario_absorb(void)
+{
+	static void *blocks[ORPHANS * PER_ORPHAN];
+	pthread_t tid[ORPHANS];
+	unsigned long nulls = 0;
+	struct bump_malloc_stats st;
+
+	pthread_barrier_init(&orphans_met, NULL, ORPHANS);
+	for (uintptr_t i = 0; i < ORPHANS; i++)
+		if (pthread_create(&tid[i], NULL, fill_and_leave, (void *)i) != 0)
+			return 1;
+	for (int i = 0; i < ORPHANS; i++)
+		if (pthread_join(tid[i], NULL) != 0)
+			return 2;
+	for (int i = 0; i < ORPHANS * PER_ORPHAN; i++)
+		nulls += (blocks[i] = malloc(1000)) == NULL;
+	bump_malloc_stats(&st);
+	printf("nulls %lu chunks_kib %zu\n", nulls, st.chunks_in_use / 1024);
+	return 0;
+}
+
+/* A producer allocates a batch, another thread frees all of it, the
+ * producer waits: what does it still hold? */
+enum { IDLE_BLOCKS = 400000 };
+static unsigned char **idle_blocks;
+static pthread_mutex_t idle_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t idle_cond = PTHREAD_COND_INITIALIZER;
+static int idle_stage;
+
+static void
+idle_set_stage(int stage)
+{
+	pthread_mutex_lock(&idle_lock);
+	idle_stage = stage;
+	pthread_cond_broadcast(&idle_cond);
+	pthread_mutex_unlock(&idle_lock);
+}
+
+static void
+idle_wait_stage(int stage)
+{
+	pthread_mutex_lock(&idle_lock);
+	while (idle_stage != stage)
+		pthread_cond_wait(&idle_cond, &idle_lock);
+	pthread_mutex_unlock(&idle_lock);
+}
+
+static void *
+idle_producer(void *arg)
+{
+	for (size_t i = 0; i < IDLE_BLOCKS; i++) {
+		if ((idle_blocks[i] = malloc(16 + i % 113)) == NULL)
+			return arg;
+		fill_bytes(idle_blocks[i], 1, 16 + i % 113);
+	}
+	idle_set_stage(1);
+	idle_wait_stage(2);	/* idle: blocked, never in malloc */
+	return NULL;
+}
+
+static int
+scenario_idle_owner(void)
+{
+	static char failure;
+	struct bump_malloc_stats before, full, after;
+	long rss_full, rss_after;
+	pthread_t tid;
+	void *failed;
+
+	if ((idle_blocks = calloc(IDLE_BLOCKS, sizeof *idle_blocks)) == NULL)
+		return 1;
+	bump_malloc_stats(&before);
+	if (pthread_create(&tid, NULL, idle_producer, &failure) != 0)
+		return 2;
+	idle_wait_stage(1);
+	bump_malloc_stats(&full);
+	rss_full = rss_kib();
+	for (size_t i = 0; i < IDLE_BLOCKS; i++)
+		free(idle_blocks[i]);
+	bump_malloc_stats(&after);
+	rss_after = rss_kib();
+	idle_set_stage(2);
+	if (pthread_join(tid, &failed) != 0 || failed != NULL)
+		return 3;
+	printf("grown_kib %zu held_kib %zu chunk_kib %zu rss_full %ld "
+	    "rss_after %ld\n", (full.chunks_in_use - before.chunks_in_use) / 1024,
+	    (after.chunks_in_use - before.chunks_in_use) / 1024,
+	    after.chunk_size / 1024, rss_full, rss_after);
+	return 0;
+}
+
+/* ---- Double and invalid frees (issue 18) ------------------------------- */
+
+static void *(*volatile opaque_realloc)(void *, size_t) = realloc;
+static void (*volatile opaque_free)(void *) = free;
+
+/* Say which address is about to be freed wrongly, before it is; with
+ * no malloc (stdio's buffer would land where the bad block was). */
+static void
+announce(const void *p)
+{
+	char line[64];
+	int len = snprintf(line, sizeof line, "bad %p\n", p);
+
+	if (write(1, line, (size_t)len) != len)
+		abort();
+}
+
+/* After a bad free: two blocks live at once are never the same. */
+static int
+say_distinct(const void *q, const void *r)
+{
+	printf("%s\n", r != NULL && q != r ? "distinct" : "SAME");
+	return 0;
+}
+
+static int
+two_blocks_after(void)
+{
+	char *q = opaque_malloc(64);
+
+	return say_distinct(q, opaque_malloc(64));
+}
+
+/* The thread's newest block, twice: the first free rolled the top back. */
+static int
+scenario_df_newest(void)
+{
+	char *p = opaque_malloc(64);
+
+	opaque_free(p);
+	announce(p);
+	opaque_free(p);
+	return two_blocks_after();
+}
+
+/* An older block, twice: already marked free (and listed). */
+static int
+scenario_df_older(void)
+{
+	char *p = opaque_malloc(64), *keep = opaque_malloc(64);
+
+	opaque_free(p);
+	announce(p);
+	opaque_free(p);
+	keeper = keep;
+	return two_blocks_after();
+}
+
+static char *volatile remote_block;
+
+static void *
+free_twice(void *arg)
+{
+	(void)arg;
+	opaque_free(remote_block);
+	announce(remote_block);
+	opaque_free(remote_block);
+	return NULL;
+}
+
+/* Another thread frees one of this thread's blocks twice. */
+static int
+scenario_df_remote(void)
+{
+	pthread_t tid;
+
+	remote_block = opaque_malloc(64);
+	keeper = opaque_malloc(64);
+	if (pthread_create(&tid, NULL, free_twice, NULL) != 0 ||
+	    pthread_join(tid, NULL) != 0)
+		return 1;
+	free(calloc(1, 64));	/* the slow path: takes the remote frees */
+	return two_blocks_after();
+}
+
+static pthread_barrier_t free_when;
+
+static void *
+free_once(void *arg)
+{
+	(void)arg;
+	pthread_barrier_wait(&free_when);
+	opaque_free(remote_block);
+	pthread_barrier_wait(&free_when);
+	return NULL;
+}
+
+/* The owner frees its newest block (the top comes down), another thread
+ * frees it again, and the owner hands its place out before it looks at
+ * the other thread's frees. */
+static int
+scenario_df_remote_after_local(void)
+{
+	pthread_t tid;
+	char *q, *r;
+
+	pthread_barrier_init(&free_when, NULL, 2);
+	if (pthread_create(&tid, NULL, free_once, NULL) != 0)
+		return 1;
+	remote_block = opaque_malloc(64);
+	opaque_free(remote_block);
+	announce(remote_block);
+	pthread_barrier_wait(&free_when);	/* it frees the block again */
+	pthread_barrier_wait(&free_when);
+	q = opaque_malloc(64);		/* where the block was */
+	memset(q, 0x5a, 64);
+	free(calloc(1, 64));	/* the slow path: takes the remote frees */
+	r = opaque_malloc(64);
+	if (pthread_join(tid, NULL) != 0)
+		return 1;
+	return say_distinct(q, r);
+}
+
+/* The issue's: realloc in place, free, realloc again. */
+static int
+scenario_df_realloc(void)
+{
+	char *p = opaque_malloc(64), *q, *r;
+
+	p = opaque_realloc(p, 10);
+	opaque_free(p);
+	announce(p);
+	q = opaque_realloc(p, 100);
+	r = opaque_malloc(100);
+	return say_distinct(q, r);
+}
+
+/* An older block freed, then shrunk by realloc (which keeps its place). */
+static int
+scenario_df_realloc_older(void)
+{
+	char *p = opaque_malloc(64), *q, *r;
+
+	keeper = opaque_malloc(64);
+	opaque_free(p);
+	announce(p);
+	q = opaque_realloc(p, 32);
+	r = opaque_malloc(64);
+	return say_distinct(q, r);
+}
+
+/* Inside a live block, but not where one starts. */
+static int
+scenario_bad_misaligned(void)
+{
+	char *p = opaque_malloc(64);
+
+	keeper = opaque_malloc(64);
+	announce(p + 1);
+	opaque_free(p + 1);
+	return two_blocks_after();
+}
+
+/* Above the thread's top, where the next block will go. */
+static int
+scenario_bad_past_top(void)
+{
+	char *p = opaque_malloc(64);
+
+	announce(p + 80);
+	opaque_free(p + 80);
+	return two_blocks_after();
+}
+
+/* In a chunk that went back to the pool. */
+static int
+scenario_bad_free_chunk(void)
+{
+	enum { N = 80000 };	/* 6.1 MiB of 80-byte blocks: four chunks */
+	static char *blocks[N];
+	char *inside;
+
+	for (int i = 0; i < N; i++)
+		if ((blocks[i] = opaque_malloc(64)) == NULL)
+			return 1;
+	inside = blocks[N / 2];
+	for (int i = N; i-- > 0;)
+		opaque_free(blocks[i]);
+	announce(inside);
+	opaque_free(inside);
+	return two_blocks_after();
+}
+
+static int
+run_scenario_issue18(const char *name)
+{
+	static const struct {
+		const char *name;
+		int (*run)(void);
+	} scenarios[] = {
+		{ "churn", scenario_churn },
+		{ "idle_owner", scenario_idle_owner },
+		{ "absorb", scenario_absorb },
+		{ "df_newest", scenario_df_newest },
+		{ "df_older", scenario_df_older },
+		{ "df_remote", scenario_df_remote },
+		{ "df_remote_after_local", scenario_df_remote_after_local },
+		{ "df_realloc", scenario_df_realloc },
+		{ "df_realloc_older", scenario_df_realloc_older },
+		{ "bad_misaligned", scenario_bad_misaligned },
+		{ "bad_past_top", scenario_bad_past_top },
+		{ "bad_free_chunk", scenario_bad_free_chunk },
+	};
+
+	alarm(120);	/* a corrupted list may loop: fail, do not hang */
+	for (size_t i = 0; i < sizeof scenarios / sizeof scenarios[0]; i++)
+		if (strcmp(name, scenarios[i].name) == 0)
+			return scenarios[i].run();
+	return 99;
+}
+
 static int
 run_scenario(const char *name)
 {
@@ -1062,7 +1486,7 @@ run_scenario(const char *name)
 		return scenario_fallback_realloc();
 	if (strcmp(name, "policy") == 0)
 		return scenario_policy();
-	return 99;
+	return run_scenario_issue18(name);
 }
 
 START_TEST(exhaust_null)
@@ -1138,6 +1562,7 @@ START_TEST(malformed_settings)
 		{ "BUMP_ALLOC_FREE", "sometimes", "none, lifo or recycle" },
 		{ "BUMP_ALLOC_ON_EXHAUST", "explode", "system, null or abort" },
 		{ "BUMP_ALLOC_STATS", "maybe", "1 or 0" },
+		{ "BUMP_ALLOC_BAD_FREE", "sometimes", "abort or ignore" },
 	};
 	struct child c;
 
@@ -1388,6 +1813,114 @@ START_TEST(malloc_stats_prints_ours)
 }
 END_TEST
 
+/* ---- Issue 18: churn, idle owners, double frees ------------------------- */
+
+START_TEST(thread_churn_is_bounded)
+{
+	struct child c;
+	unsigned long nulls;
+	unsigned states;
+	size_t live, chunks, peak;
+
+	/* 100,000 threads, at most 4 alive, in a 16 MiB reserve (8 chunks). */
+	run_child(&c, "churn", "CHURN_THREADS", "100000", "BUMP_ALLOC_SIZE", "16M",
+	    "BUMP_ALLOC_ON_EXHAUST", "null", (char *)NULL);
+	assert_child_ok(&c);
+	ck_assert_int_eq(sscanf(c.out, "nulls %lu states %u live_kib %zu "
+	    "chunks_kib %zu peak_kib %zu", &nulls, &states, &live, &chunks,
+	    &peak), 5);
+	ck_assert_uint_eq(nulls, 0);
+	/* States follow the threads alive (4, main, the orphans between). */
+	ck_assert_uint_le(states, 2 * CHURN_ALIVE + 2);
+	ck_assert_uint_ge(live, 700);
+	/* What stays held: the live blocks' chunks, a few at most. */
+	ck_assert_uint_le(chunks, 6 * 2048);
+	ck_assert_uint_le(peak, 16 * 1024);
+}
+END_TEST
+
+START_TEST(orphans_chunks_reused_without_new_threads)
+{
+	struct child c;
+	unsigned long nulls;
+	size_t chunks;
+
+	run_child(&c, "absorb", "BUMP_ALLOC_SIZE", "16M", "BUMP_ALLOC_ON_EXHAUST",
+	    "null", (char *)NULL);
+	assert_child_ok(&c);
+	ck_assert_int_eq(sscanf(c.out, "nulls %lu chunks_kib %zu", &nulls,
+	    &chunks), 2);
+	ck_assert_uint_eq(nulls, 0);
+	ck_assert_uint_le(chunks, 16 * 1024);
+}
+END_TEST
+
+START_TEST(idle_owner_gets_remote_frees_back)
+{
+	struct child c;
+	size_t grown, held, chunk;
+	long rss_full, rss_after;
+
+	run_child(&c, "idle_owner", (char *)NULL);
+	assert_child_ok(&c);
+	ck_assert_int_eq(sscanf(c.out, "grown_kib %zu held_kib %zu chunk_kib %zu "
+	    "rss_full %ld rss_after %ld", &grown, &held, &chunk, &rss_full,
+	    &rss_after), 5);
+	ck_assert_uint_ge(grown, 24 * 1024);	/* 400,000 blocks of 24..136 */
+	/* The producer never called malloc again, yet its chunks came back:
+	 * it holds its current chunk, a spare and what waits to be taken. */
+	ck_assert_msg(held <= 3 * chunk, "held %zu KiB of %zu", held, grown);
+	if (rss_full >= 0)	/* pages beyond the pool's 8 MiB go back */
+		ck_assert_int_le(rss_after, rss_full - (long)grown / 2);
+}
+END_TEST
+
+/* The bad-free scenarios, each under both settings and the default. */
+static const char *const bad_free_scenarios[] = {
+	"df_newest", "df_older", "df_remote", "df_remote_after_local",
+	"df_realloc", "df_realloc_older", "bad_misaligned", "bad_past_top",
+	"bad_free_chunk",
+};
+
+START_TEST(bad_free_aborts_with_one_line)
+{
+	const char *name = bad_free_scenarios[_i];
+	struct child c;
+	char addr[64], want[128];
+
+	for (int setting = 0; setting < 2; setting++) {
+		if (setting == 0)
+			run_child(&c, name, (char *)NULL);
+		else
+			run_child(&c, name, "BUMP_ALLOC_BAD_FREE", "abort",
+			    (char *)NULL);
+		ck_assert_msg(WIFSIGNALED(c.status) &&
+		    WTERMSIG(c.status) == SIGABRT, "%s: status %d:\n%s", name,
+		    c.status, c.out);
+		ck_assert_int_eq(sscanf(c.out, "bad %63s", addr), 1);
+		snprintf(want, sizeof want, "double free or invalid pointer %s;",
+		    addr);
+		ck_assert_msg(count_lines(c.out, "bump_alloc:") == 1 &&
+		    strstr(c.out, want) != NULL &&
+		    strstr(c.out, "BUMP_ALLOC_BAD_FREE=ignore") != NULL,
+		    "%s gave:\n%s", name, c.out);
+		ck_assert_ptr_null(strstr(c.out, "distinct"));
+	}
+}
+END_TEST
+
+START_TEST(bad_free_ignored_never_aliases)
+{
+	const char *name = bad_free_scenarios[_i];
+	struct child c;
+
+	run_child(&c, name, "BUMP_ALLOC_BAD_FREE", "ignore", (char *)NULL);
+	assert_child_ok(&c);
+	ck_assert_msg(count_lines(c.out, "bump_alloc:") == 0 &&
+	    strstr(c.out, "\ndistinct\n") != NULL, "%s gave:\n%s", name, c.out);
+}
+END_TEST
+
 static Suite *
 malloc_suite(void)
 {
@@ -1418,6 +1951,16 @@ malloc_suite(void)
 	tcase_add_test(tc, consumer_frees_are_counted);
 	tcase_add_test(tc, exited_threads_chunks_go_back);
 	tcase_add_test(tc, emptied_chunks_are_reused);
+	tcase_add_test(tc, thread_churn_is_bounded);
+	tcase_add_test(tc, orphans_chunks_reused_without_new_threads);
+	tcase_add_test(tc, idle_owner_gets_remote_frees_back);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_new("bad frees");
+	tcase_add_loop_test(tc, bad_free_aborts_with_one_line, 0,
+	    (int)(sizeof bad_free_scenarios / sizeof bad_free_scenarios[0]));
+	tcase_add_loop_test(tc, bad_free_ignored_never_aliases, 0,
+	    (int)(sizeof bad_free_scenarios / sizeof bad_free_scenarios[0]));
 	suite_add_tcase(s, tc);
 
 	tc = tcase_new("seed");
