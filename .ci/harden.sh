@@ -3,7 +3,8 @@
 #  1. clang ASan+UBSan build (out of tree): make check
 #  2. clang TSan build: the threaded suite
 #  3. plain build with the Valgrind hooks: make check-valgrind
-#  4. libFuzzer target for FUZZ_TIME seconds (default 60): fails on a finding
+#  4. libFuzzer targets (arenas, the malloc replacement) for FUZZ_TIME
+#     seconds each (default 60): fails on a finding
 #  5. the malloc replacement's stress test for STRESS_TIME seconds (default
 #     60) in all, under three settings (not under ASan: it replaces malloc)
 # Budget: about 15 minutes on 2 cores.
@@ -52,8 +53,11 @@ rm -rf /tmp/harden-vg && mkdir /tmp/harden-vg
 	{ show_logs /tmp/harden-vg; exit 1; }
 cat /tmp/harden-vg/tests/check_tools.sh.log
 
-step "fuzzing for ${fuzz_time}s"
-(cd /tmp/harden-vg && make fuzz-run FUZZ_TIME="$fuzz_time" 2>&1 | tail -n 40)
+step "fuzzing for ${fuzz_time}s a target"
+(cd /tmp/harden-vg && make fuzz-run FUZZ_TIME="$fuzz_time" > fuzz.log 2>&1) ||
+	{ tail -n 60 /tmp/harden-vg/fuzz.log; exit 1; }
+grep -E '^tests/fuzz/|^stat::(number_of_executed_units|average_exec_per_sec)' \
+	/tmp/harden-vg/fuzz.log
 
 step "malloc replacement: stress test for ${stress_time}s"
 (cd /tmp/harden-vg && make tests/stress_malloc >/dev/null &&
