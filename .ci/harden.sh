@@ -6,7 +6,9 @@
 #  4. libFuzzer targets (arenas, the malloc replacement) for FUZZ_TIME
 #     seconds each (default 60): fails on a finding
 #  5. the malloc replacement's stress test for STRESS_TIME seconds (default
-#     60) in all, under three settings (not under ASan: it replaces malloc)
+#     60) in all, under three settings (not under ASan: it replaces malloc),
+#     then its soak for SOAK_TIME seconds (default 120): RSS flat after
+#     warm-up
 # Budget: about 15 minutes on 2 cores.
 set -euo pipefail
 ci_job=harden
@@ -17,6 +19,7 @@ src=$PWD
 jobs=-j2
 fuzz_time=${FUZZ_TIME:-60}
 stress_time=${STRESS_TIME:-60}
+soak_time=${SOAK_TIME:-120}
 
 step "packages"
 apt_get update
@@ -65,5 +68,8 @@ step "malloc replacement: stress test for ${stress_time}s"
 		echo "$setting:"
 		env "$setting" tests/stress_malloc $((stress_time / 3)) "$RANDOM" || exit 1
 	done)
+
+step "malloc replacement: soak for ${soak_time}s"
+top_builddir=/tmp/harden-vg SEED=$RANDOM sh tests/soak_malloc.sh "$soak_time" 5
 
 step "all green"

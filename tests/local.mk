@@ -56,11 +56,14 @@ endif
 tests_test_cxx_SOURCES = tests/test_cxx.cc
 
 # The malloc replacement linked in: its suite, a seeded stress test
-# (threads, cross-thread frees, every function), real programs under it
-# and bump-run as built (options, help, exit statuses).
+# (threads, cross-thread frees, thread churn, every function), its soak
+# (the stress test's RSS flat after warm-up; seconds here, longer in
+# .ci/harden.sh), real programs under it and bump-run as built (options,
+# help, exit statuses).
 if BUILD_MALLOC
 check_PROGRAMS += tests/stress_malloc
-TESTS += tests/stress_malloc tests/check_programs.sh tests/check_bump_run.sh
+TESTS += tests/stress_malloc tests/soak_malloc.sh tests/check_programs.sh \
+	tests/check_bump_run.sh
 endif
 MALLOC_TEST_CFLAGS = $(AM_CFLAGS) -fno-builtin
 tests_test_malloc_CFLAGS = $(MALLOC_TEST_CFLAGS)
@@ -199,7 +202,7 @@ EXTRA_DIST += tests/check_compilers.sh tests/user_program.c \
 	tests/check_symbols.sh tests/symbols.txt tests/malloc_symbols.txt \
 	tests/check_man.sh tests/check_version.sh tests/check_tools.sh \
 	tests/wine-run.sh \
-	tests/check_programs.sh tests/check_bump_run.sh \
+	tests/check_programs.sh tests/check_bump_run.sh tests/soak_malloc.sh \
 	tests/programs/containers.cc tests/programs/churn.c \
 	tests/programs/deepbind_lib.c tests/programs/deepbind_main.c \
 	tests/check_pkgconfig.sh tests/pkgconfig_demo.c tests/malloc_demo.c \
