@@ -146,7 +146,7 @@ FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined \
 FUZZ_MALLOC_FLAGS = -g -O1 -fsanitize=fuzzer,undefined \
 	-fno-sanitize-recover=undefined -fno-omit-frame-pointer
 FUZZ_TIME = 60
-FUZZ_FILES = tests/fuzz/fuzz_arena.c $(CORE_SOURCES) \
+FUZZ_FILES = tests/fuzz/fuzz_arena.c tests/fuzz/fuzz.h $(CORE_SOURCES) \
 	$(lib_libbump_chunks_la_SOURCES)
 FUZZ_SEEDS = tests/fuzz/corpus/grow_realloc tests/fuzz/corpus/marks \
 	tests/fuzz/corpus/strings tests/fuzz/corpus/edges \
@@ -169,7 +169,7 @@ tests/fuzz/fuzz_arena: $(FUZZ_FILES) config.h
 			case $$f in *.c) echo $(srcdir)/$$f;; esac; done`
 if BUILD_MALLOC
 FUZZ_TARGETS += tests/fuzz/fuzz_malloc
-FUZZ_MALLOC_FILES = tests/fuzz/fuzz_malloc.c \
+FUZZ_MALLOC_FILES = tests/fuzz/fuzz_malloc.c tests/fuzz/fuzz.h \
 	$(lib_libbump_alloc_malloc_la_SOURCES) $(lib_libbump_chunks_la_SOURCES)
 tests/fuzz/fuzz_malloc: $(FUZZ_MALLOC_FILES) lib/malloc.sym config.h
 	@test -n "$(FUZZ_CC)" || { echo "make fuzz needs clang (FUZZ_CC)"; exit 1; }
@@ -208,4 +208,4 @@ EXTRA_DIST += tests/check_compilers.sh tests/user_program.c \
 	tests/check_pkgconfig.sh tests/pkgconfig_demo.c tests/malloc_demo.c \
 	tests/check_cmake.sh tests/cmake_demo/CMakeLists.txt \
 	tests/fuzz/fuzz_arena.c tests/fuzz/make_seeds.py $(FUZZ_SEEDS) \
-	tests/fuzz/fuzz_malloc.c $(FUZZ_MALLOC_SEEDS)
+	tests/fuzz/fuzz_malloc.c tests/fuzz/fuzz.h $(FUZZ_MALLOC_SEEDS)

@@ -57,6 +57,9 @@
 
 #include <bump_alloc_malloc.h>
 
+#define FUZZ_NAME "fuzz_malloc"
+#include "fuzz.h"
+
 #ifndef malloc
 # error "build with make fuzz: the replacement's names renamed (bumpfz_*)"
 #endif
@@ -83,46 +86,12 @@ enum { SLOTS = 64, THREADS = 4, BURST_OPS = 6 };
 #define MAX_STATES 64
 #define ERRNO_SENTINEL 4242
 
-#define CHECK(cond, ...) do {						\
-	if (!(cond)) {							\
-		fprintf(stderr, "fuzz_malloc: %s:%d: %s: ", __FILE__,	\
-		    __LINE__, #cond);					\
-		fprintf(stderr, __VA_ARGS__);				\
-		fputc('\n', stderr);					\
-		abort();						\
-	}								\
-} while (0)
-
-static int
-tracing(void)
-{
-	static int on = -1;
-
-	if (on < 0)
-		on = getenv("FUZZ_TRACE") != NULL;
-	return on;
-}
-
 #define TRACE(...) do {							\
 	if (tracing())							\
 		fprintf(stderr, __VA_ARGS__);				\
 } while (0)
 
 /* ---- input ----------------------------------------------------------- */
-
-struct input { const uint8_t *p; size_t n; };
-
-static uint64_t
-take(struct input *in, int bytes)
-{
-	uint64_t v = 0;
-
-	while (bytes-- > 0 && in->n > 0) {
-		v = v << 8 | *in->p++;
-		in->n--;
-	}
-	return v;
-}
 
 /* A size to succeed: tiny, small, page-ish, large (own pages), 2^k +- d. */
 static size_t
