@@ -19,7 +19,12 @@
 # The CSV: seconds,rss_kib (one line a sample, the first at 0 s).
 set -eu
 
-seconds=${1:-12}
+if [ $# = 0 ]; then
+	percent=25 slack_mib=8
+else
+	percent=10 slack_mib=4
+fi
+seconds=${1:-20}
 interval=${2:-1}
 csv=${3:-}
 stress=${STRESS:-${top_builddir:-.}/tests/stress_malloc}
@@ -53,7 +58,7 @@ if [ "$status" != 0 ]; then
 fi
 
 # The curve by quarters, and the verdict.
-awk -F, -v total="$seconds" 'NR > 1 {
+awk -F, -v total="$seconds" -v percent="$percent" -v slack="$slack_mib" 'NR > 1 {
 	q = int(4 * $1 / total); if (q > 3) q = 3
 	if (!(q in max) || $2 > max[q]) max[q] = $2
 	if (!(q in min) || $2 < min[q]) min[q] = $2
@@ -69,10 +74,11 @@ END {
 		if (q in max)
 			printf "  quarter %d: RSS %.1f to %.1f MiB\n", q + 1,
 			    min[q] / 1024, max[q] / 1024
-	limit = 1.1 * max[1] + 4096
+	limit = (1 + percent / 100) * max[1] + slack * 1024
 	verdict = late <= limit ? "flat" : "FAIL: still growing"
 	printf "soak_malloc: %s after warm-up: last half peaks at %.1f MiB, " \
-	    "limit %.1f MiB (second quarter %.1f MiB + 10%% + 4 MiB), %d samples\n",
-	    verdict, late / 1024, limit / 1024, max[1] / 1024, n
+	    "limit %.1f MiB (second quarter %.1f MiB + %d%% + %d MiB), " \
+	    "%d samples\n", verdict, late / 1024, limit / 1024, max[1] / 1024,
+	    percent, slack, n
 	exit late <= limit ? 0 : 1
 }' "$csv"
