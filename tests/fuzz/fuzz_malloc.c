@@ -6,8 +6,9 @@
  * The replacement is compiled into this program with each of its exported
  * names renamed (make fuzz: -Dmalloc=bumpfz_malloc and so on for every name
  * in lib/malloc.sym, on this file too), so that `malloc` below is the
- * replacement while libFuzzer, ASan and the C library keep their own heap.
- * Nothing here allocates for itself: the model lives in static arrays.
+ * replacement while libFuzzer, UBSan and the C library keep their own
+ * heap.  Nothing here allocates for itself: the model lives in static
+ * arrays.  (No ASan: it cannot see into the replacement's own mappings.)
  *
  * The model: 64 slots, each empty or holding a live block (pointer, size
  * asked, usable size, pattern seed); an interval set of the live blocks,
@@ -23,11 +24,11 @@
  * use and of thread states made.
  *
  * Threads: thread 0 is libFuzzer's; threads 1-3 start when the input
- * first names them.  One thread at a time runs the interpreter (a baton passed
- * with semaphores), so that an input replays the same calls in the same
- * order: a block freed or resized by another thread than its maker's is a
- * hand-off; a thread told to exit leaves its blocks for others to free (its
- * state an orphan, adopted by the next thread to start).  A burst runs
+ * first names them.  One thread at a time runs the interpreter (a baton
+ * passed with semaphores), so that an input replays the same calls in the
+ * same order: a block freed or resized by another thread than its maker's
+ * is a hand-off; a thread told to exit leaves its blocks for others to
+ * free (its state an orphan, adopted by the next thread to start).  A burst runs
  * short programs in several threads at once, on disjoint slots, for the
  * races between remote frees and their owners.
  *
