@@ -156,7 +156,8 @@ FUZZ_MALLOC_SEEDS = tests/fuzz/corpus_malloc/threads \
 	tests/fuzz/corpus_malloc/handoff_exit tests/fuzz/corpus_malloc/realloc \
 	tests/fuzz/corpus_malloc/aligned tests/fuzz/corpus_malloc/refused \
 	tests/fuzz/corpus_malloc/burst tests/fuzz/corpus_malloc/large \
-	tests/fuzz/corpus_malloc/regress_realloc_large_new_thread
+	tests/fuzz/corpus_malloc/regress_realloc_large_new_thread \
+	tests/fuzz/corpus_malloc/regress_large_usable_race
 FUZZ_TARGETS = tests/fuzz/fuzz_arena
 CLEANFILES += tests/fuzz/fuzz_arena tests/fuzz/fuzz_malloc
 fuzz: $(FUZZ_TARGETS)
