@@ -10,7 +10,8 @@ src=$PWD
 build=${1:-/tmp/ci-bench}
 
 install_packages g++ libapr1-dev libtalloc-dev libmimalloc-dev \
-	libjemalloc2 libmimalloc2.0 libtcmalloc-minimal4 sqlite3 gnuplot-nox
+	libjemalloc2 libmimalloc2.0 libtcmalloc-minimal4 sqlite3 gnuplot-nox \
+	memcached libmemcached-tools
 
 test -f configure || autoreconf -fi
 rm -rf "$build" && mkdir -p "$build" && cd "$build"
@@ -26,4 +27,11 @@ for table in strings: containers:; do
 done
 ./bench/bench --quick --csv > "$build/bench.csv"
 sh "$src/bench/chart.sh" "$build/bench.csv" "$build/bench.png"
-RUNS=1 WORKLOADS="scopes bignum" make bench-programs
+# A subset: two small programs, one with more threads than cores, the server.
+RUNS=1 WORKLOADS="scopes bignum xmalloc16 memcached" make bench-programs |
+	tee "$build/programs.txt"
+for row in scopes bignum xmalloc16 memcached; do
+	grep -q "^$row " "$build/programs.txt" || { echo "bench-programs: no row for $row"; exit 1; }
+done
+grep -q "memcached throughput" "$build/programs.txt" ||
+	{ echo "bench-programs: no memcached target"; exit 1; }

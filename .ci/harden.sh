@@ -3,9 +3,12 @@
 #  1. clang ASan+UBSan build (out of tree): make check
 #  2. clang TSan build: the threaded suite
 #  3. plain build with the Valgrind hooks: make check-valgrind
-#  4. libFuzzer target for FUZZ_TIME seconds (default 60): fails on a finding
+#  4. libFuzzer targets (arenas, the malloc replacement) for FUZZ_TIME
+#     seconds each (default 60): fails on a finding
 #  5. the malloc replacement's stress test for STRESS_TIME seconds (default
-#     60) in all, under three settings (not under ASan: it replaces malloc)
+#     60) in all, under three settings (not under ASan: it replaces malloc),
+#     then its soak for SOAK_TIME seconds (default 120): RSS flat after
+#     warm-up
 # Budget: about 15 minutes on 2 cores.
 set -euo pipefail
 ci_job=harden
@@ -16,6 +19,7 @@ src=$PWD
 jobs=-j2
 fuzz_time=${FUZZ_TIME:-60}
 stress_time=${STRESS_TIME:-60}
+soak_time=${SOAK_TIME:-120}
 
 step "packages"
 apt_get update
@@ -52,8 +56,11 @@ rm -rf /tmp/harden-vg && mkdir /tmp/harden-vg
 	{ show_logs /tmp/harden-vg; exit 1; }
 cat /tmp/harden-vg/tests/check_tools.sh.log
 
-step "fuzzing for ${fuzz_time}s"
-(cd /tmp/harden-vg && make fuzz-run FUZZ_TIME="$fuzz_time" 2>&1 | tail -n 40)
+step "fuzzing for ${fuzz_time}s a target"
+(cd /tmp/harden-vg && make fuzz-run FUZZ_TIME="$fuzz_time" > fuzz.log 2>&1) ||
+	{ tail -n 60 /tmp/harden-vg/fuzz.log; exit 1; }
+grep -E '^tests/fuzz/|^stat::(number_of_executed_units|average_exec_per_sec)' \
+	/tmp/harden-vg/fuzz.log
 
 step "malloc replacement: stress test for ${stress_time}s"
 (cd /tmp/harden-vg && make tests/stress_malloc >/dev/null &&
@@ -61,5 +68,8 @@ step "malloc replacement: stress test for ${stress_time}s"
 		echo "$setting:"
 		env "$setting" tests/stress_malloc $((stress_time / 3)) "$RANDOM" || exit 1
 	done)
+
+step "malloc replacement: soak for ${soak_time}s"
+top_builddir=/tmp/harden-vg SEED=$RANDOM sh tests/soak_malloc.sh "$soak_time" 5
 
 step "all green"

@@ -56,11 +56,14 @@ endif
 tests_test_cxx_SOURCES = tests/test_cxx.cc
 
 # The malloc replacement linked in: its suite, a seeded stress test
-# (threads, cross-thread frees, every function), real programs under it
-# and bump-run as built (options, help, exit statuses).
+# (threads, cross-thread frees, thread churn, every function), its soak
+# (the stress test's RSS flat after warm-up; seconds here, longer in
+# .ci/harden.sh), real programs under it and bump-run as built (options,
+# help, exit statuses).
 if BUILD_MALLOC
 check_PROGRAMS += tests/stress_malloc
-TESTS += tests/stress_malloc tests/check_programs.sh tests/check_bump_run.sh
+TESTS += tests/stress_malloc tests/soak_malloc.sh tests/check_programs.sh \
+	tests/check_bump_run.sh
 endif
 MALLOC_TEST_CFLAGS = $(AM_CFLAGS) -fno-builtin
 tests_test_malloc_CFLAGS = $(MALLOC_TEST_CFLAGS)
@@ -128,21 +131,37 @@ tests_test_chunks_LDADD = $(WRAP_OS_LIBS)
 tests_test_chunks_LDFLAGS = $(WRAP_OS_LINK) -Wl,--wrap=open \
 	-Wl,--wrap=madvise
 
-# make fuzz: the libFuzzer target, with clang whatever CC is; make fuzz-run
-# runs it for FUZZ_TIME seconds from the seed corpus and fails on a finding.
-# It compiles the libraries' own source lists (their .c files) itself.
+# make fuzz: the libFuzzer targets, with clang whatever CC is; make fuzz-run
+# runs each for FUZZ_TIME seconds from its seed corpus and fails on a
+# finding.  They compile the libraries' own source lists (their .c files)
+# themselves: fuzz_arena the arena core, fuzz_malloc the malloc replacement
+# with every name of lib/malloc.sym renamed (malloc -> bumpfz_malloc, ...),
+# so that libFuzzer's and the sanitizers' own allocations stay with the C
+# library while the harness calls the replacement.
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=undefined -fno-omit-frame-pointer
+# Not ASan for fuzz_malloc: it cannot see inside the replacement's own
+# mappings (the model's patterns and interval set do), and its work at
+# every thread's exit halves the executions a second.
+FUZZ_MALLOC_FLAGS = -g -O1 -fsanitize=fuzzer,undefined \
+	-fno-sanitize-recover=undefined -fno-omit-frame-pointer
 FUZZ_TIME = 60
-FUZZ_FILES = tests/fuzz/fuzz_arena.c $(CORE_SOURCES) \
+FUZZ_FILES = tests/fuzz/fuzz_arena.c tests/fuzz/fuzz.h $(CORE_SOURCES) \
 	$(lib_libbump_chunks_la_SOURCES)
 FUZZ_SEEDS = tests/fuzz/corpus/grow_realloc tests/fuzz/corpus/marks \
 	tests/fuzz/corpus/strings tests/fuzz/corpus/edges \
 	tests/fuzz/corpus/threadsafe tests/fuzz/corpus/chunks \
 	tests/fuzz/corpus/regress_commit_after_rewind \
 	tests/fuzz/corpus/owned
-CLEANFILES += tests/fuzz/fuzz_arena
-fuzz: tests/fuzz/fuzz_arena
+FUZZ_MALLOC_SEEDS = tests/fuzz/corpus_malloc/threads \
+	tests/fuzz/corpus_malloc/handoff_exit tests/fuzz/corpus_malloc/realloc \
+	tests/fuzz/corpus_malloc/aligned tests/fuzz/corpus_malloc/refused \
+	tests/fuzz/corpus_malloc/burst tests/fuzz/corpus_malloc/large \
+	tests/fuzz/corpus_malloc/regress_realloc_large_new_thread \
+	tests/fuzz/corpus_malloc/regress_large_usable_race
+FUZZ_TARGETS = tests/fuzz/fuzz_arena
+CLEANFILES += tests/fuzz/fuzz_arena tests/fuzz/fuzz_malloc
+fuzz: $(FUZZ_TARGETS)
 tests/fuzz/fuzz_arena: $(FUZZ_FILES) config.h
 	@test -n "$(FUZZ_CC)" || { echo "make fuzz needs clang (FUZZ_CC)"; exit 1; }
 	@$(MKDIR_P) tests/fuzz
@@ -150,10 +169,30 @@ tests/fuzz/fuzz_arena: $(FUZZ_FILES) config.h
 		$(AM_CPPFLAGS) -I$(top_srcdir)/lib -DBUMP_ALLOC_BUILDING -o $@ \
 		`for f in $(FUZZ_FILES); do \
 			case $$f in *.c) echo $(srcdir)/$$f;; esac; done`
-fuzz-run: tests/fuzz/fuzz_arena
-	@rm -rf tests/fuzz/work && $(MKDIR_P) tests/fuzz/work
-	tests/fuzz/fuzz_arena -max_total_time=$(FUZZ_TIME) -print_final_stats=1 \
-		-timeout=10 -rss_limit_mb=3072 tests/fuzz/work $(srcdir)/tests/fuzz/corpus
+if BUILD_MALLOC
+FUZZ_TARGETS += tests/fuzz/fuzz_malloc
+FUZZ_MALLOC_FILES = tests/fuzz/fuzz_malloc.c tests/fuzz/fuzz.h \
+	$(lib_libbump_alloc_malloc_la_SOURCES) $(lib_libbump_chunks_la_SOURCES)
+tests/fuzz/fuzz_malloc: $(FUZZ_MALLOC_FILES) lib/malloc.sym config.h
+	@test -n "$(FUZZ_CC)" || { echo "make fuzz needs clang (FUZZ_CC)"; exit 1; }
+	@$(MKDIR_P) tests/fuzz
+	$(AM_V_CC)$(FUZZ_CC) $(FUZZ_MALLOC_FLAGS) $(MALLOC_CFLAGS) -pthread $(DEFS) \
+		-I$(top_builddir) $(AM_CPPFLAGS) -I$(top_srcdir)/lib \
+		`sed 's/.*/-D&=bumpfz_&/' $(srcdir)/lib/malloc.sym` -o $@ \
+		`for f in $(FUZZ_MALLOC_FILES); do \
+			case $$f in *.c) echo $(srcdir)/$$f;; esac; done`
+endif
+fuzz-run: $(FUZZ_TARGETS)
+	@rm -rf tests/fuzz/work
+	@for t in $(FUZZ_TARGETS); do \
+		name=$${t##*/fuzz_}; corpus=corpus; \
+		test $$name = arena || corpus=corpus_$$name; \
+		$(MKDIR_P) tests/fuzz/work/$$name || exit 1; \
+		echo "$$t: $(FUZZ_TIME) s from tests/fuzz/$$corpus"; \
+		$$t -max_total_time=$(FUZZ_TIME) -print_final_stats=1 \
+			-timeout=10 -rss_limit_mb=3072 tests/fuzz/work/$$name \
+			$(srcdir)/tests/fuzz/$$corpus || exit 1; \
+	done
 clean-local: clean-fuzz
 clean-local: clean-examples
 clean-fuzz:
@@ -166,12 +205,13 @@ EXTRA_DIST += tests/check_compilers.sh tests/user_program.c \
 	tests/check_symbols.sh tests/symbols.txt tests/malloc_symbols.txt \
 	tests/check_man.sh tests/check_version.sh tests/check_tools.sh \
 	tests/wine-run.sh \
-	tests/check_programs.sh tests/check_bump_run.sh \
+	tests/check_programs.sh tests/check_bump_run.sh tests/soak_malloc.sh \
 	tests/programs/containers.cc tests/programs/churn.c \
 	tests/programs/deepbind_lib.c tests/programs/deepbind_main.c \
 	tests/check_pkgconfig.sh tests/pkgconfig_demo.c tests/malloc_demo.c \
 	tests/check_cmake.sh tests/cmake_demo/CMakeLists.txt \
-	tests/fuzz/fuzz_arena.c tests/fuzz/make_seeds.py $(FUZZ_SEEDS)
+	tests/fuzz/fuzz_arena.c tests/fuzz/make_seeds.py $(FUZZ_SEEDS) \
+	tests/fuzz/fuzz_malloc.c tests/fuzz/fuzz.h $(FUZZ_MALLOC_SEEDS)
 
 # The examples against the installed library (examples/build.sh builds
 # them with pkg-config, as a user would); skipped before `make install`.

@@ -5,17 +5,24 @@
  * posix_memalign, memalign, free and malloc_usable_size at random, and
  * pass blocks to each other through exchange slots (so blocks are freed
  * and resized by other threads than the one that made them); threads exit
- * and new ones start, adopting what the old ones left.  Every block is
- * filled with a pattern over its whole usable size and checked before it
- * is freed or resized: a block that overlaps another, loses its contents,
- * is misaligned or smaller than asked fails the run with one line.
+ * and new ones start, adopting what the old ones left.  Beside them,
+ * short-lived threads come and go by the thousands (thread churn): each
+ * allocates a few hundred blocks, hands a quarter of them to a shared
+ * table (freeing what it finds there, often blocks of threads that have
+ * exited) and exits.  Every block is filled with a pattern over its whole
+ * usable size and checked before it is freed or resized: a block that
+ * overlaps another, loses its contents, is misaligned or smaller than
+ * asked fails the run with one line.  What is live at any time is bounded
+ * (the threads' slots and the tables), so memory must stay flat after a
+ * warm-up: tests/soak_malloc.sh runs it for a given time and watches RSS.
  *
- * Usage: stress_malloc [SECONDS [SEED [THREADS]]]
+ * Usage: stress_malloc [-c CHURNERS] [SECONDS [SEED [THREADS]]]
  *   With no argument (make check) it runs itself for a second each under
  *   the default settings, BUMP_ALLOC_FREE=lifo, and a 4 MiB reserve (so
  *   that allocations fall back to the C library and come back); with
  *   arguments it runs once under the environment it was given
- *   (.ci/harden.sh: a minute each).
+ *   (.ci/harden.sh: a minute each).  CHURNERS short-lived threads are
+ *   alive at any time (default 2; 0: no churn).
  *
  * Written in 2026 by the bump_alloc authors.  To the extent possible under
  * law, the authors have dedicated all copyright and related rights to this
@@ -38,6 +45,8 @@
 #include <unistd.h>
 
 enum { SLOTS = 256, EXCHANGE = 512, MAX_THREADS = 4, OPS_PER_LIFE = 20000 };
+/* Thread churn: at most MAX_CHURNERS alive, each with CHURN_BLOCKS. */
+enum { MAX_CHURNERS = 8, CHURN_BLOCKS = 64, HANDOFF = 1024 };
 
 struct block {
 	unsigned char *p;
@@ -47,6 +56,8 @@ struct block {
 
 static struct block exchange[EXCHANGE];
 static int exchange_lock[EXCHANGE];
+static struct block handoff[HANDOFF];	/* the churners' table */
+static int handoff_lock[HANDOFF];
 static volatile int stop;
 static unsigned long long total_ops;
 
@@ -117,10 +128,11 @@ random_size(uint64_t *x)
 	}
 }
 
+/* A block of n bytes in b, by a function picked at random. */
 static void
-make(struct block *b, uint64_t *x)
+make(struct block *b, uint64_t *x, size_t n)
 {
-	size_t n = random_size(x), align = (size_t)1 << (next(x) % 13);
+	size_t align = (size_t)1 << (next(x) % 13);
 	void *p = NULL;
 
 	b->tag = next(x);
@@ -203,20 +215,27 @@ resize(struct block *b, uint64_t *x)
 	}
 }
 
+/* Swap a block with slot i of a table (under its lock); the block now
+ * ours, checked. */
+static void
+swap_slot(struct block *table, int *locks, unsigned i, struct block *b)
+{
+	struct block mine = *b;
+
+	while (__atomic_exchange_n(&locks[i], 1, __ATOMIC_ACQUIRE))
+		sched_yield();
+	*b = table[i];
+	table[i] = mine;
+	__atomic_store_n(&locks[i], 0, __ATOMIC_RELEASE);
+	if (b->p != NULL)
+		check(b, b->n);
+}
+
 /* Swap a block with a slot of the exchange; the block now ours. */
 static void
 trade(struct block *b, uint64_t *x)
 {
-	unsigned i = next(x) % EXCHANGE;
-	struct block mine = *b;
-
-	while (__atomic_exchange_n(&exchange_lock[i], 1, __ATOMIC_ACQUIRE))
-		sched_yield();
-	*b = exchange[i];
-	exchange[i] = mine;
-	__atomic_store_n(&exchange_lock[i], 0, __ATOMIC_RELEASE);
-	if (b->p != NULL)
-		check(b, b->n);
+	swap_slot(exchange, exchange_lock, next(x) % EXCHANGE, b);
 }
 
 struct life {
@@ -240,7 +259,7 @@ worker(void *arg)
 		switch (next(&x) % 10) {
 		case 0: case 1: case 2:
 			drop(b);
-			make(b, &x);
+			make(b, &x, random_size(&x));
 			break;
 		case 3: case 4:
 			drop(b);
@@ -279,18 +298,87 @@ start(struct life *life, uint64_t seed)
 	return pthread_create(&life->tid, NULL, worker, life);
 }
 
+/* ---- Thread churn ---------------------------------------------------- */
+
+/* A short life: a few hundred allocations and frees of small blocks (up
+ * to 1 KiB: what it costs is the thread, not the bytes); at
+ * exit a quarter of what is live goes to the handoff table (whatever was
+ * there is freed here), the rest is freed. */
+static void *
+churner(void *arg)
+{
+	uint64_t x = (uint64_t)(uintptr_t)arg * 0x9E3779B97F4A7C15u + 3;
+	struct block mine[CHURN_BLOCKS];
+	unsigned ops = 100 + next(&x) % 400;
+
+	memset(mine, 0, sizeof mine);
+	for (unsigned i = 0; i < ops; i++) {
+		struct block *b = &mine[next(&x) % CHURN_BLOCKS];
+
+		drop(b);
+		if (next(&x) % 4 != 0)
+			make(b, &x, next(&x) % 1024);
+	}
+	for (int i = 0; i < CHURN_BLOCKS; i++) {
+		if (mine[i].p != NULL && next(&x) % 4 == 0)
+			swap_slot(handoff, handoff_lock, next(&x) % HANDOFF,
+			    &mine[i]);
+		drop(&mine[i]);
+	}
+	__atomic_add_fetch(&total_ops, ops, __ATOMIC_RELAXED);
+	return NULL;
+}
+
+struct churn {
+	pthread_t tid;
+	int churners;
+	uint64_t seed;
+	unsigned long long lives;
+};
+
+/* Keep `churners` short-lived threads alive until the run stops: join
+ * the oldest, start another. */
+static void *
+churn_driver(void *arg)
+{
+	struct churn *ch = arg;
+	pthread_t alive[MAX_CHURNERS];
+	uint64_t seed = ch->seed * 7919;
+	int n = 0;
+
+	for (; n < ch->churners; n++)
+		if (pthread_create(&alive[n], NULL, churner,
+		    (void *)(uintptr_t)(seed + ch->lives++)) != 0)
+			break;
+	for (int k = 0; n > 0 && !stop; k = (k + 1) % n) {
+		pthread_join(alive[k], NULL);
+		if (pthread_create(&alive[k], NULL, churner,
+		    (void *)(uintptr_t)(seed + ch->lives++)) != 0) {
+			fprintf(stderr, "stress_malloc: FAIL: pthread_create\n");
+			abort();
+		}
+	}
+	for (int k = 0; k < n; k++)
+		pthread_join(alive[k], NULL);
+	return NULL;
+}
+
 static int
-run(double seconds, uint64_t seed, int threads)
+run(double seconds, uint64_t seed, int threads, int churners)
 {
 	struct timespec t0, t;
 	static struct life lives_of[MAX_THREADS];
 	struct bump_malloc_stats st;
 	unsigned long long lives = 0;
+	struct churn churn = { .churners = churners, .seed = seed };
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (int i = 0; i < threads; i++)
 		if (start(&lives_of[i], seed * 1000 + lives++) != 0)
 			return 1;
+	if (churners > 0 &&
+	    pthread_create(&churn.tid, NULL, churn_driver, &churn) != 0)
+		return 1;
 	/* Threads end after a while; new ones take their place. */
 	do {
 		struct timespec nap = { 0, 5000000 };
@@ -308,8 +396,12 @@ run(double seconds, uint64_t seed, int threads)
 	stop = 1;
 	for (int i = 0; i < threads; i++)
 		pthread_join(lives_of[i].tid, NULL);
+	if (churners > 0)
+		pthread_join(churn.tid, NULL);
 	for (int i = 0; i < EXCHANGE; i++)
 		drop(&exchange[i]);
+	for (int i = 0; i < HANDOFF; i++)
+		drop(&handoff[i]);
 	if (bump_malloc_stats(&st) != 0)
 		return 1;
 	if (st.bytes_freed > st.bytes_allocated || st.frees > st.mallocs) {
@@ -318,9 +410,11 @@ run(double seconds, uint64_t seed, int threads)
 		    st.bytes_allocated, st.mallocs);
 		return 1;
 	}
-	printf("stress_malloc: %llu operations by %llu threads, seed %llu: ok "
-	    "(%llu remote frees, %llu fallbacks)\n", total_ops, lives,
-	    (unsigned long long)seed, st.remote_frees, st.fallbacks);
+	printf("stress_malloc: %llu operations by %llu threads and %llu "
+	    "short-lived ones, seed %llu: ok (%llu remote frees, %llu fallbacks, "
+	    "%u thread states, %zu KiB of chunks in use at the end)\n",
+	    total_ops, lives, churn.lives, (unsigned long long)seed,
+	    st.remote_frees, st.fallbacks, st.threads, st.chunks_in_use >> 10);
 	return 0;
 }
 
@@ -332,13 +426,26 @@ main(int argc, char **argv)
 		{ "BUMP_ALLOC_FREE", "lifo" },
 		{ "BUMP_ALLOC_SIZE", "4M" },
 	};
+	int churners = 2, opt;
 
+	while ((opt = getopt(argc, argv, "c:")) != -1) {
+		if (opt != 'c') {
+			fprintf(stderr, "usage: stress_malloc [-c CHURNERS] "
+			    "[SECONDS [SEED [THREADS]]]\n");
+			return 2;
+		}
+		churners = atoi(optarg);
+		churners = churners < 0 ? 0 :
+		    churners > MAX_CHURNERS ? MAX_CHURNERS : churners;
+	}
+	argc -= optind - 1;
+	argv += optind - 1;
 	if (argc > 1) {
 		int threads = argc > 3 ? atoi(argv[3]) : MAX_THREADS;
 
 		return run(atof(argv[1]), argc > 2 ? strtoull(argv[2], NULL, 0) :
 		    (uint64_t)time(NULL), threads < 1 ? 1 :
-		    threads > MAX_THREADS ? MAX_THREADS : threads);
+		    threads > MAX_THREADS ? MAX_THREADS : threads, churners);
 	}
 	for (size_t i = 0; i < sizeof settings / sizeof settings[0]; i++) {
 		int status;

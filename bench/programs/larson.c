@@ -4,7 +4,8 @@
  * entries with new blocks of random size (16..1000 bytes); after every
  * round the tables rotate between threads, so most frees are of blocks
  * another thread allocated.
- * Usage: larson [rounds]   (default 40)
+ * Usage: larson [rounds [threads]]   (default 40 rounds, 4 threads, at
+ * most 64: bench/programs.sh also runs 8 and 16 on two cores)
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -13,11 +14,11 @@
 
 #include "workload.h"
 
-enum { THREADS = 4, SLOTS = 4000, OPS = 50000 };
+enum { MAX_THREADS = 64, SLOTS = 4000, OPS = 50000 };
 
-static char **tables[THREADS];
+static char **tables[MAX_THREADS];
 static pthread_barrier_t barrier;
-static long rounds;
+static long rounds, threads = 4;
 
 static void *
 work(void *arg)
@@ -27,7 +28,7 @@ work(void *arg)
 	unsigned long sum = 0;
 
 	for (long r = 0; r < rounds; r++) {
-		char **table = tables[(id + r) % THREADS];
+		char **table = tables[(id + r) % threads];
 
 		for (int i = 0; i < OPS; i++) {
 			int slot = (int)((x >> 8) % SLOTS);
@@ -49,12 +50,16 @@ main(int argc, char **argv)
 	unsigned long sum;
 
 	rounds = argc > 1 ? atol(argv[1]) : 40;
-	pthread_barrier_init(&barrier, NULL, THREADS);
-	for (int i = 0; i < THREADS; i++)
+	if (argc > 2)
+		threads = atol(argv[2]);
+	if (threads < 1 || threads > MAX_THREADS)
+		return 2;
+	pthread_barrier_init(&barrier, NULL, (unsigned)threads);
+	for (int i = 0; i < threads; i++)
 		if ((tables[i] = calloc(SLOTS, sizeof(char *))) == NULL)
 			return 1;
-	sum = run_threads(THREADS, work);
-	for (int i = 0; i < THREADS; i++) {
+	sum = run_threads(threads, work);
+	for (int i = 0; i < threads; i++) {
 		for (int j = 0; j < SLOTS; j++)
 			free(tables[i][j]);
 		free(tables[i]);

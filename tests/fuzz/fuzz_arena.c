@@ -26,6 +26,9 @@
 
 #include <bump_alloc.h>
 
+#define FUZZ_NAME "fuzz_arena"
+#include "fuzz.h"
+
 #define MiB ((size_t)1 << 20)
 /* Resource limits of the harness (not of the library): keep runs fast. */
 #define MAX_FILLED 256		/* pattern bytes written at each end */
@@ -33,42 +36,7 @@
 #define PREFAULT_RESERVE (4 * MiB)
 #define MAX_COPY (64 * MiB)	/* realloc moves copying more are skipped */
 
-#define CHECK(cond, ...) do {						\
-	if (!(cond)) {							\
-		fprintf(stderr, "fuzz_arena: %s:%d: %s: ", __FILE__,	\
-		    __LINE__, #cond);					\
-		fprintf(stderr, __VA_ARGS__);				\
-		fputc('\n', stderr);					\
-		abort();						\
-	}								\
-} while (0)
-
-/* FUZZ_TRACE=1 prints every allocation (to read a crash input). */
-static int
-tracing(void)
-{
-	static int on = -1;
-
-	if (on < 0)
-		on = getenv("FUZZ_TRACE") != NULL;
-	return on;
-}
-
 /* ---- input ----------------------------------------------------------- */
-
-struct input { const uint8_t *p; size_t n; };
-
-static uint64_t
-take(struct input *in, int bytes)
-{
-	uint64_t v = 0;
-
-	while (bytes-- > 0 && in->n > 0) {
-		v = v << 8 | *in->p++;
-		in->n--;
-	}
-	return v;
-}
 
 /* Sizes from every class: tiny, page-ish, large, huge, near SIZE_MAX. */
 static size_t
