@@ -313,9 +313,14 @@ bump__large_resize(void *p, size_t n, size_t *lenp)
 	len = bump__round_up(n, bump__settings.page);
 	if (len > old && !bump__reserve_fits(len - old))
 		return NULL;
-	if ((q = bump__os_remap(p, old, len)) == NULL)
-		return NULL;
+	/* Out of the table before the OS frees the old range: a thread
+	 * mapping a block there at once must not find this one's size. */
 	table_delete(slot);
+	if ((q = bump__os_remap(p, old, len)) == NULL) {
+		if (table_add((uintptr_t)p, old) != 0)
+			abort();	/* the table filled meanwhile */
+		return NULL;
+	}
 	if (table_add((uintptr_t)q, len) != 0)
 		abort();	/* the table is full: no state to go back to */
 	if (len > old)
