@@ -855,9 +855,7 @@ START_TEST(test_child_starts_small)
 	ck_assert_ptr_nonnull(child);
 	ck_assert_ptr_nonnull(bump_malloc(child, 16));
 	ck_assert_uint_eq(stats_of(child).committed, 256);
-#ifndef _WIN32	/* no thread cache there to remember sizes with (yet) */
 	ck_assert_uint_eq(stats_of(parent).committed, 8192);	/* recalled */
-#endif
 	bump_destroy(parent);
 }
 END_TEST
@@ -1109,10 +1107,8 @@ START_TEST(test_scratch_per_thread)
 		ck_assert_int_eq(pthread_create(&t, NULL, use_scratch, mine), 0);
 		ck_assert_int_eq(pthread_join(t, &rc), 0);
 		ck_assert_uint_gt((uintptr_t)rc, 2);
-		/* Its scratch arenas died with it (where the OS says when). */
-#ifndef _WIN32
+		/* Its scratch arenas died with it. */
 		ck_assert_int_eq(exited_runs, 2 * (i + 1));
-#endif
 	}
 	ck_assert_ptr_eq(bump_scratch(NULL, 0), mine);
 }
