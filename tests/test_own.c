@@ -905,7 +905,7 @@ START_TEST(test_child_many)
 	enum { N = 2000 };
 	static bump_t *kids[N];
 	bump_t *parent = bump_create(0, 0);
-	unsigned long x = 12345;
+	uint64_t x = 12345;
 
 	ck_assert_ptr_nonnull(parent);
 	expected_next = 0;
@@ -917,7 +917,7 @@ START_TEST(test_child_many)
 	for (int i = 0; i < N; i++) {	/* half of them, shuffled */
 		int j;
 
-		x = x * 6364136223846793005ul + 1442695040888963407ul;
+		x = x * 6364136223846793005u + 1442695040888963407u;
 		j = (int)((x >> 33) % N);
 		bump_destroy(kids[j]);	/* some twice: ignored */
 	}
