@@ -957,8 +957,12 @@ START_TEST(test_child_threadsafe_parent)
 		for (int k = 0; k < KIDS_EACH; k += 2)
 			ck_assert_uint_gt(bump_used(kid_of[i][k]), 0);
 	bump_destroy(shared_parent);
+	/* The children alive until then died with it.  Not the odd ones:
+	 * destroyed while other threads made arenas, their bookkeeping may
+	 * hold another arena's blocks since (SPEC: a destroyed arena is
+	 * detected as long as its bookkeeping has not been reused). */
 	for (int i = 0; i < KID_THREADS; i++)
-		for (int k = 0; k < KIDS_EACH; k++)
+		for (int k = 0; k < KIDS_EACH; k += 2)
 			assert_dead(kid_of[i][k]);
 }
 END_TEST
