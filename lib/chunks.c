@@ -368,7 +368,8 @@ bump__chunk_get(struct bump_chunks *pool, unsigned shift, int *fresh)
 /* ---- giving back ------------------------------------------------------ */
 
 /*
- * A chunk of a page or more beyond the cache's bound is purged at once.
+ * A chunk of a page or more beyond the cache's bound is purged at once
+ * (a bound of SIZE_MAX: its owner purges, see bump__chunks_purge).
  * Chunks below a page (the first chunks and bookkeeping of small arenas)
  * cannot be purged one by one; they stay cached until bump__chunks_purge
  * merges them back into whole pages and larger chunks (a sort of all of
@@ -379,14 +380,16 @@ void
 bump__chunk_put(struct bump_chunks *pool, void *chunk, unsigned shift)
 {
 	size_t size = (size_t)1 << shift;
+	size_t limit = pool->cache_limit != 0 ? pool->cache_limit :
+	    BUMP_CHUNK_CACHE;
 	int saved = errno, fresh = 0;
 
 	BUMP_ASSERT(shift >= BUMP_CHUNK_MIN_SHIFT &&
 	    shift <= BUMP_CHUNK_MAX_SHIFT);
 	BUMP_ASSERT(((uintptr_t)chunk & (size - 1)) == 0);
 	BUMP_ASSERT(in_a_span(pool, chunk, size));
-	if (size >= bump__os_page_size() && cached_bytes(pool, shift) + size >
-	    BUMP_CHUNK_CACHE)
+	if (size >= bump__os_page_size() &&
+	    cached_bytes(pool, shift) + size > limit)
 		fresh = bump__os_purge(chunk, size) == 0;
 	class_push(pool, chunk, shift, fresh);
 	errno = saved;

@@ -37,7 +37,8 @@
  *  - A chunk given back must be addressable for ASan and Valgrind (the
  *    layer keeps its free-list link in the chunk's first
  *    BUMP_CHUNK_HEADER_SIZE bytes).
- *  - The cache keeps at most BUMP_CHUNK_CACHE bytes of written chunks of a
+ *  - The cache keeps at most BUMP_CHUNK_CACHE bytes (or the pool's
+ *    cache_limit, set before its first put) of written chunks of a
  *    page or more per pool; beyond it a chunk given back is purged (its
  *    pages go back to the OS, its addresses stay in the pool).  Chunks
  *    smaller than a page are kept (at most as many as were ever in use at
@@ -108,6 +109,9 @@ struct bump_chunks {
 	int registered;		/* on the fork list */
 	size_t carved;		/* bytes ever carved (under carve_lock) */
 	size_t reserved;	/* bytes of address space, atomically */
+	/* Written chunks of a page or more kept before a put purges: 0 is
+	 * BUMP_CHUNK_CACHE; SIZE_MAX leaves purging to the pool's owner. */
+	size_t cache_limit;
 	struct bump_chunks *next_pool;	/* the fork list */
 };
 

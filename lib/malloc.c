@@ -54,8 +54,12 @@ try_fast_malloc(struct thread *t, size_t n)
 		unsigned c = size_class_ceil(b);
 		struct node *listed = t->lists[c];
 
-		if (listed != NULL)	/* lists fill only under recycle */
+		if (listed != NULL) {	/* lists fill only under recycle */
+			if (bump_unlikely(b > t->recycle_room))
+				return NULL;
+			t->recycle_room -= b;
 			return take_listed(t, listed, c, 0);
+		}
 		if (bump_likely(b <= (size_t)(t->limit - top))) {
 			struct hdr *h = (struct hdr *)(void *)top;
 

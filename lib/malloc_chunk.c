@@ -18,11 +18,20 @@ struct bump_chunks bump__chunk_pool;
 uintptr_t bump__chunks_from, bump__chunks_to;
 
 /*
- * The pool keeps what it is given committed (up to BUMP_CHUNK_CACHE, its
- * own bound); past POOL_KEEP of it the malloc replacement has it purged,
- * so that memory the program freed shows as freed.
+ * The pool keeps the chunks it is given committed; once it has kept more
+ * than POOL_KEEP of them for POOL_DELAY_MS, checked as the program frees
+ * and allocates (see bump__age_pool), it purges them, so that memory the
+ * program freed shows as freed.  Not at once: a program whose sizes shift
+ * (memory freed by the thousand blocks, then needed again for others) took
+ * a page fault for every page it used again, and spent more time in the
+ * kernel than in malloc (bench/programs/shift.c: 59,000 faults against
+ * mimalloc's 30,000; 1.6 times its time).  As jemalloc's decay, the
+ * price is a second of the memory a program freed staying resident.
  */
 #define POOL_KEEP ((size_t)8 << 20)
+#define POOL_DELAY_MS 1000u
+/* When the pool's cache went past POOL_KEEP (0: it is not past it). */
+static unsigned long long pool_over_since;
 /* A thread keeps an emptied chunk as its spare only while the reserve has
  * room for this many more: in a small reserve, spares would starve
  * threads. */
@@ -188,13 +197,42 @@ bump__take_chunks(struct thread *t, struct thread *o)
 
 /* ---- Giving a chunk back ------------------------------------------------ */
 
+/* The pool's cache past POOL_KEEP: note since when, and purge it once
+ * that is POOL_DELAY_MS ago.  Called when a chunk goes back, and on the
+ * slow path while the cache is past (see bump__pool_aging). */
+void
+bump__age_pool(void)
+{
+	size_t in_use, cached;
+	unsigned long long since, now;
+
+	bump__chunks_usage(&bump__chunk_pool, &in_use, &cached);
+	if (cached <= POOL_KEEP) {
+		bump_atomic_store(&pool_over_since, 0, RELAXED);
+		return;
+	}
+	now = bump__os_now_ms() + 1;	/* 0 means "not past" */
+	since = bump_atomic_load(&pool_over_since, RELAXED);
+	if (since == 0)
+		(void)bump_atomic_cas(&pool_over_since, &since, now, RELAXED);
+	else if (now - since >= POOL_DELAY_MS &&
+	    bump_atomic_cas(&pool_over_since, &since, 0, RELAXED))
+		(void)bump__chunks_purge(&bump__chunk_pool);
+}
+
+int
+bump__pool_aging(void)
+{
+	return bump_atomic_load(&pool_over_since, RELAXED) != 0;
+}
+
 /* Keep one emptied chunk for the next overflow; the rest go to the pool.
  * Either way no block is left in it: every pointer into it is past its
  * top, and one into a chunk of the pool is seen by its magic. */
 static void
 give_chunk(struct thread *t, struct chunk *c)
 {
-	size_t in_use, cached, size = bump__settings.chunk_size;
+	size_t size = bump__settings.chunk_size;
 
 	BUMP_ASSERT(c->live == 0);
 	c->top = c->start;
@@ -207,9 +245,7 @@ give_chunk(struct thread *t, struct chunk *c)
 	bump_atomic_store(&c->magic, CHUNK_FREE, RELAXED);
 	bump__reserve_drop(HELD_BY_CHUNKS, size);
 	bump__chunk_put(&bump__chunk_pool, c, bump__settings.chunk_shift);
-	bump__chunks_usage(&bump__chunk_pool, &in_use, &cached);
-	if (cached > POOL_KEEP)
-		(void)bump__chunks_purge(&bump__chunk_pool);
+	bump__age_pool();
 }
 
 /* The current chunk holds no block any more: go back to the one before,

@@ -57,6 +57,7 @@ init_heap(void)
 		bump__print_no_reserve(s->config.reserve);
 		return;
 	}
+	bump__chunk_pool.cache_limit = SIZE_MAX;	/* see bump__age_pool */
 	bump__chunks_from = bump__chunks_to =
 	    (uintptr_t)bump__chunks_fixed_base(&bump__chunk_pool);
 	if (bump__large_init() != 0)

@@ -67,8 +67,9 @@
 # define LARGE_THRESHOLD ((size_t)256 << 10)	/* measured, see the man page */
 #endif
 #define SIZE_CLASSES 112
-/* The fast path hands out at most this much before the slow path looks at
- * the blocks other threads freed, so that they are reused soon. */
+/* The fast path hands out at most this much (bumped, or recycled) before
+ * the slow path looks at the blocks other threads freed, so that they are
+ * reused soon and an owner busy recycling is not taken for an idle one. */
 #define DRAIN_EVERY ((size_t)64 << 10)
 /* Blocks other threads freed waiting for an owner that has not reached its
  * slow path since this many bytes of them came: take them in its place. */
@@ -207,6 +208,8 @@ _Static_assert(offsetof(struct chunk, magic) >= 16,
 struct thread {
 	char *top;		/* free space of the current chunk: top to limit, */
 	char *limit;		/* at most DRAIN_EVERY of it (see below) */
+	size_t recycle_room;	/* bytes the fast path may recycle before
+				 * the slow path looks at remote frees */
 	struct hdr *last;	/* newest block there, NULL if none */
 	char *clean;		/* above max(clean, top) nothing was handed out */
 	struct chunk *chunk;	/* current, the newest of the thread's chunks */
@@ -500,6 +503,8 @@ void bump__set_limit(struct thread *t);
 void bump__roll_back(struct thread *t, struct hdr *h);
 void bump__release_chunk(struct thread *t, struct chunk *c);
 void bump__shed(struct thread *t);
+void bump__age_pool(void);
+int bump__pool_aging(void);
 
 /* malloc_stats.c */
 void bump__count_free(struct thread *t, size_t bytes, size_t reclaimed,

@@ -108,6 +108,8 @@ bump__alloc_slow(struct thread *t, size_t n, size_t align, int zero)
 			return zero ? s->libc.calloc(1, n) : s->libc.malloc(n);
 		return exhausted(NULL, n, align, zero);
 	}
+	if (bump_unlikely(bump__pool_aging()))
+		bump__age_pool();
 	if (n > s->small_max || (align > 16 && n + align > s->small_max))
 		return large_block(t, n, align, zero);
 	b = malloc_block_bytes(n);
@@ -115,6 +117,7 @@ bump__alloc_slow(struct thread *t, size_t n, size_t align, int zero)
 	bump__flush_remote(t);
 	if (bump_atomic_load(&t->remote, ACQUIRE) != NULL)
 		bump__drain_remote(t);
+	t->recycle_room = DRAIN_EVERY;
 	/* A new current chunk may be an orphan's, with little room at its
 	 * top but blocks on its lists: look again, until no chunk is left. */
 	do
