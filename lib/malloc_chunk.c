@@ -30,7 +30,8 @@ uintptr_t bump__chunks_from, bump__chunks_to;
  */
 #define POOL_KEEP ((size_t)8 << 20)
 #define POOL_DELAY_MS 1000u
-/* When the pool's cache went past POOL_KEEP (0: it is not past it). */
+/* When the pool's cache went past POOL_KEEP, by bump__os_now_ms (which
+ * is never 0 where there is a clock); 0: it is not past it. */
 static unsigned long long pool_over_since;
 /* A thread keeps an emptied chunk as its spare only while the reserve has
  * room for this many more: in a small reserve, spares would starve
@@ -208,10 +209,14 @@ bump__age_pool(void)
 
 	bump__chunks_usage(&bump__chunk_pool, &in_use, &cached);
 	if (cached <= POOL_KEEP) {
-		bump_atomic_store(&pool_over_since, 0, RELAXED);
+		if (bump__pool_aging())
+			bump_atomic_store(&pool_over_since, 0, RELAXED);
 		return;
 	}
-	now = bump__os_now_ms() + 1;	/* 0 means "not past" */
+	if ((now = bump__os_now_ms()) == 0) {	/* no clock: at once */
+		(void)bump__chunks_purge(&bump__chunk_pool);
+		return;
+	}
 	since = bump_atomic_load(&pool_over_since, RELAXED);
 	if (since == 0)
 		(void)bump_atomic_cas(&pool_over_since, &since, now, RELAXED);
