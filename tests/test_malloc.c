@@ -1433,6 +1433,49 @@ scenario_bad_free_chunk(void)
 	return two_blocks_after();
 }
 
+/*
+ * 64 MiB of blocks written, freed and allocated again at once: the chunks
+ * come back from the pool with their pages (0.3.0 purged them at once and
+ * faulted every page in again); a second later, as the program goes on
+ * allocating, they go back to the OS.
+ */
+static int
+scenario_refault(void)
+{
+	enum { BLOCK = 1000, N = 64 * 1024, LATER = 4 * 1024 };
+	static char *blocks[N], *later[LATER];
+	struct rusage before, after;
+	long rss_freed, rss_later;
+
+	for (int round = 0; round < 2; round++) {
+		if (round == 1 && getrusage(RUSAGE_SELF, &before) != 0)
+			return 1;
+		for (int i = 0; i < N; i++) {
+			if ((blocks[i] = malloc(BLOCK)) == NULL)
+				return 2;
+			memset(blocks[i], round + 1, BLOCK);
+		}
+		if (round == 1 && getrusage(RUSAGE_SELF, &after) != 0)
+			return 3;
+		for (int i = N; i-- > 0;)
+			free(blocks[i]);
+	}
+	rss_freed = rss_kib();
+	/* A second later the program allocates a chunk's worth (the top
+	 * came down over the chunks: that long before the slow path). */
+	usleep(1100 * 1000);
+	for (size_t i = 0; i < LATER; i++)
+		if ((later[i] = malloc(BLOCK)) == NULL)
+			return 4;
+	for (size_t i = LATER; i-- > 0;)
+		free(later[i]);
+	rss_later = rss_kib();
+	printf("refaults %ld pages %ld rss_freed %ld rss_later %ld\n",
+	    after.ru_minflt - before.ru_minflt,
+	    (long)N * BLOCK / sysconf(_SC_PAGESIZE), rss_freed, rss_later);
+	return 0;
+}
+
 static int
 run_scenario_issue18(const char *name)
 {
@@ -1442,6 +1485,7 @@ run_scenario_issue18(const char *name)
 	} scenarios[] = {
 		{ "churn", scenario_churn },
 		{ "idle_owner", scenario_idle_owner },
+		{ "refault", scenario_refault },
 		{ "absorb", scenario_absorb },
 		{ "df_newest", scenario_df_newest },
 		{ "df_older", scenario_df_older },
@@ -1884,6 +1928,27 @@ START_TEST(idle_owner_gets_remote_frees_back)
 }
 END_TEST
 
+START_TEST(freed_chunks_come_back_warm_then_go)
+{
+	struct child c;
+	long refaults, pages, rss_freed, rss_later;
+
+	run_child(&c, "refault", (char *)NULL);
+	assert_child_ok(&c);
+	ck_assert_int_eq(sscanf(c.out, "refaults %ld pages %ld rss_freed %ld "
+	    "rss_later %ld", &refaults, &pages, &rss_freed, &rss_later), 4);
+	ck_assert_int_ge(pages, 16000);
+	/* Used again at once: no page faulted in again (0.3.0: every one). */
+	ck_assert_msg(refaults < pages / 8, "%ld page faults for %ld pages",
+	    refaults, pages);
+	/* A second later: all but the pool's 8 MiB went back. */
+	if (rss_freed >= 0)
+		ck_assert_msg(rss_later <= rss_freed - 40 * 1024,
+		    "RSS %ld KiB after the frees, %ld KiB a second later",
+		    rss_freed, rss_later);
+}
+END_TEST
+
 /* The bad-free scenarios, each under both settings and the default. */
 static const char *const bad_free_scenarios[] = {
 	"df_newest", "df_older", "df_remote", "df_remote_after_local",
@@ -1963,6 +2028,7 @@ malloc_suite(void)
 	tcase_add_test(tc, thread_churn_is_bounded);
 	tcase_add_test(tc, orphans_chunks_reused_without_new_threads);
 	tcase_add_test(tc, idle_owner_gets_remote_frees_back);
+	tcase_add_test(tc, freed_chunks_come_back_warm_then_go);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_new("bad frees");
