@@ -331,6 +331,44 @@ START_TEST(test_cache_is_bounded)
 }
 END_TEST
 
+/* A pool's own cache_limit: a smaller bound purges past it; SIZE_MAX
+ * (the malloc replacement's pool, which purges by age) keeps every chunk
+ * put, with its pages, until bump__chunks_purge. */
+START_TEST(test_cache_limit_per_pool)
+{
+	static struct bump_chunks small, unbounded;
+	struct bump_chunks *pools[2] = { &small, &unbounded };
+	enum { N = 2 * (int)(BUMP_CHUNK_CACHE >> MAX_SHIFT) };
+	size_t total = (size_t)N << MAX_SHIFT, in_use, cached;
+	char *c[N];
+	int fresh;
+
+	small.cache_limit = 8 * MiB;
+	unbounded.cache_limit = SIZE_MAX;
+	for (int p = 0; p < 2; p++) {
+		ck_assert_int_eq(bump__chunks_init_fixed(pools[p], total), 0);
+		for (int i = 0; i < N; i++) {
+			c[i] = bump__chunk_get(pools[p], MAX_SHIFT, &fresh);
+			ck_assert_ptr_nonnull(c[i]);
+			fill_bytes(c[i], 1, (size_t)1 << MAX_SHIFT);
+		}
+		for (int i = 0; i < N; i++)
+			bump__chunk_put(pools[p], c[i], MAX_SHIFT);
+		bump__chunks_usage(pools[p], &in_use, &cached);
+		ck_assert_uint_eq(in_use, 0);
+		if (p == 0) {
+			ck_assert_uint_le(cached, 8 * MiB);
+			ck_assert_uint_ge(cached, 8 * MiB - ((size_t)1 << MAX_SHIFT));
+		} else {
+			ck_assert_uint_eq(cached, total);
+			ck_assert_uint_ge(bump__chunks_purge(pools[p]), total / 2);
+			bump__chunks_usage(pools[p], &in_use, &cached);
+			ck_assert_uint_eq(cached, 0);
+		}
+	}
+}
+END_TEST
+
 START_TEST(test_small_chunks_merge_into_pages)
 {
 	static struct bump_chunks pool;
@@ -825,6 +863,7 @@ chunks_suite(void)
 	tcase_add_test(tc, test_purge_gives_memory_back);
 	tcase_add_test(tc, test_purge_leaves_fresh_chunks_zero);
 	tcase_add_test(tc, test_cache_is_bounded);
+	tcase_add_test(tc, test_cache_limit_per_pool);
 	tcase_add_test(tc, test_small_chunks_merge_into_pages);
 	tcase_add_test(tc, test_threads_shared);
 	tcase_add_test(tc, test_threads_fixed);
