@@ -19,7 +19,7 @@ uintptr_t bump__chunks_from, bump__chunks_to;
 
 /*
  * The pool keeps the chunks it is given committed; once it has kept more
- * than POOL_KEEP of them for POOL_DELAY_MS, checked as the program frees
+ * than POOL_KEEP of them for UNUSED_MS, checked as the program frees
  * and allocates (see bump__age_pool), it purges them, so that memory the
  * program freed shows as freed.  Not at once: a program whose sizes shift
  * (memory freed by the thousand blocks, then needed again for others) took
@@ -29,7 +29,6 @@ uintptr_t bump__chunks_from, bump__chunks_to;
  * price is a second of the memory a program freed staying resident.
  */
 #define POOL_KEEP ((size_t)8 << 20)
-#define POOL_DELAY_MS 1000u
 /* When the pool's cache went past POOL_KEEP, by bump__os_now_ms (which
  * is never 0 where there is a clock); 0: it is not past it. */
 static unsigned long long pool_over_since;
@@ -199,7 +198,7 @@ bump__take_chunks(struct thread *t, struct thread *o)
 /* ---- Giving a chunk back ------------------------------------------------ */
 
 /* The pool's cache past POOL_KEEP: note since when, and purge it once
- * that is POOL_DELAY_MS ago.  Called when a chunk goes back, and on the
+ * that is UNUSED_MS ago.  Called when a chunk goes back, and on the
  * slow path while the cache is past (see bump__pool_aging). */
 void
 bump__age_pool(void)
@@ -220,7 +219,7 @@ bump__age_pool(void)
 	since = bump_atomic_load(&pool_over_since, RELAXED);
 	if (since == 0)
 		(void)bump_atomic_cas(&pool_over_since, &since, now, RELAXED);
-	else if (now - since >= POOL_DELAY_MS &&
+	else if (now - since >= UNUSED_MS &&
 	    bump_atomic_cas(&pool_over_since, &since, 0, RELAXED))
 		(void)bump__chunks_purge(&bump__chunk_pool);
 }

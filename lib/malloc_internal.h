@@ -71,6 +71,10 @@
  * the slow path looks at the blocks other threads freed, so that they are
  * reused soon and an owner busy recycling is not taken for an idle one. */
 #define DRAIN_EVERY ((size_t)64 << 10)
+/* Freed memory the library keeps for reuse (large blocks in their cache,
+ * chunks in the pool past its first 8 MiB) goes back to the OS once it has
+ * been kept unused this long: reused at once it costs no page fault. */
+#define UNUSED_MS 1000u
 /* Blocks other threads freed waiting for an owner that has not reached its
  * slow path since this many bytes of them came: take them in its place. */
 #define TAKE_OVER_EVERY ((size_t)512 << 10)

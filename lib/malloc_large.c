@@ -3,7 +3,7 @@
  * own, found again through a lock-free table keyed by address.
  *
  * A freed large block is not unmapped at once: it waits in a small cache
- * (at most CACHE_BYTES, each for at most CACHE_AGE_MS) and the next large
+ * (at most CACHE_BYTES, each for at most UNUSED_MS) and the next large
  * request it fits takes it, already committed, so a program that keeps
  * allocating and freeing big buffers does not fault its pages in again and
  * again.  Whatever stays unused goes back to the OS; malloc_trim(3) empties
@@ -21,7 +21,6 @@
 #define LARGE_SLOTS ((size_t)1 << 18)
 #define CACHE_SLOTS 16
 #define CACHE_BYTES ((size_t)32 << 20)
-#define CACHE_AGE_MS 1000u
 
 struct large_slot {
 	uintptr_t key;		/* pointer handed out; 0 empty, 1 deleted */
@@ -202,7 +201,7 @@ bump__large_after_fork(void)
 	bump__unlock(&cache_lock);
 }
 
-/* Unmap cached blocks unused for CACHE_AGE_MS (all of them if all). */
+/* Unmap cached blocks unused for UNUSED_MS (all of them if all). */
 size_t
 bump__large_trim(int all)
 {
@@ -215,7 +214,7 @@ bump__large_trim(int all)
 	now = bump__os_now_ms();
 	for (int i = 0; i < CACHE_SLOTS; i++)
 		if (block_cache[i].p != NULL &&
-		    (all || now - block_cache[i].since >= CACHE_AGE_MS)) {
+		    (all || now - block_cache[i].since >= UNUSED_MS)) {
 			given += block_cache[i].len;
 			cache_unmap(&block_cache[i]);
 		}

@@ -1201,6 +1201,25 @@ idle_producer(void *arg)
 	return NULL;
 }
 
+/* A little more than a second (UNUSED_MS) after its frees, the program
+ * allocates n blocks of 1000 bytes (n <= 4096) and frees them: 0, or -1
+ * when malloc failed. */
+static int
+allocate_a_second_later(size_t n)
+{
+	static void *later[4096];
+
+	if (n > sizeof later / sizeof later[0])
+		return -1;
+	usleep(1100 * 1000);
+	for (size_t i = 0; i < n; i++)
+		if ((later[i] = malloc(1000)) == NULL)
+			return -1;
+	for (size_t i = n; i-- > 0;)
+		free(later[i]);
+	return 0;
+}
+
 static int
 scenario_idle_owner(void)
 {
@@ -1208,7 +1227,7 @@ scenario_idle_owner(void)
 	struct bump_malloc_stats before, full, after;
 	long rss_full, rss_after;
 	pthread_t tid;
-	void *failed, *later[128];
+	void *failed;
 
 	if ((idle_blocks = calloc(IDLE_BLOCKS, sizeof *idle_blocks)) == NULL)
 		return 1;
@@ -1221,14 +1240,10 @@ scenario_idle_owner(void)
 	for (size_t i = 0; i < IDLE_BLOCKS; i++)
 		free(idle_blocks[i]);
 	bump_malloc_stats(&after);
-	/* The emptied chunks stay committed a second (POOL_DELAY_MS), then
+	/* The emptied chunks stay committed a second (UNUSED_MS), then
 	 * go back as the program goes on allocating: 128 KiB of blocks. */
-	usleep(1100 * 1000);
-	for (size_t i = 0; i < 128; i++)
-		if ((later[i] = malloc(1000)) == NULL)
-			return 4;
-	for (size_t i = 128; i-- > 0;)
-		free(later[i]);
+	if (allocate_a_second_later(128) != 0)
+		return 4;
 	rss_after = rss_kib();
 	idle_set_stage(2);
 	if (pthread_join(tid, &failed) != 0 || failed != NULL)
@@ -1442,8 +1457,8 @@ scenario_bad_free_chunk(void)
 static int
 scenario_refault(void)
 {
-	enum { BLOCK = 1000, N = 64 * 1024, LATER = 4 * 1024 };
-	static char *blocks[N], *later[LATER];
+	enum { BLOCK = 1000, N = 64 * 1024 };
+	static char *blocks[N];
 	struct rusage before, after;
 	long rss_freed, rss_later;
 
@@ -1463,12 +1478,8 @@ scenario_refault(void)
 	rss_freed = rss_kib();
 	/* A second later the program allocates a chunk's worth (the top
 	 * came down over the chunks: that long before the slow path). */
-	usleep(1100 * 1000);
-	for (size_t i = 0; i < LATER; i++)
-		if ((later[i] = malloc(BLOCK)) == NULL)
-			return 4;
-	for (size_t i = LATER; i-- > 0;)
-		free(later[i]);
+	if (allocate_a_second_later(4 * 1024) != 0)
+		return 4;
 	rss_later = rss_kib();
 	printf("refaults %ld pages %ld rss_freed %ld rss_later %ld\n",
 	    after.ru_minflt - before.ru_minflt,
