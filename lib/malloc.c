@@ -45,35 +45,42 @@ leave_self(struct thread *t)
 static inline __attribute__((always_inline)) void *
 try_fast_malloc(struct thread *t, size_t n)
 {
-	const struct bump_settings *s = &bump__settings;
+	struct node *listed;
+	char *top;
+	size_t b;
+	unsigned c;
 
-	if (bump_likely(n <= s->small_max)) {
-		size_t b = malloc_block_bytes(n);
-		char *top = t->top;
+	if (bump_likely(n <= DIRECT_MAX)) {
+		c = direct_class(n);
+		b = (size_t)c * 16;
+	} else if (n <= bump__settings.small_max) {
+		b = malloc_block_bytes(n);
+		c = size_class_ceil(b);
+	} else {
+		return NULL;
+	}
+	BUMP_ASSERT(b == malloc_block_bytes(n) && c == size_class_ceil(b));
+	top = t->top;
+	listed = t->lists[c];
+	if (listed != NULL) {	/* lists fill only under recycle */
+		if (bump_unlikely(b > t->recycle_room))
+			return NULL;
+		t->recycle_room -= b;
+		return take_listed(t, listed, c, 0);
+	}
+	if (bump_likely(b <= (size_t)(t->limit - top))) {
+		struct hdr *h = (struct hdr *)(void *)top;
 
-		unsigned c = size_class_ceil(b);
-		struct node *listed = t->lists[c];
-
-		if (listed != NULL) {	/* lists fill only under recycle */
-			if (bump_unlikely(b > t->recycle_room))
-				return NULL;
-			t->recycle_room -= b;
-			return take_listed(t, listed, c, 0);
-		}
-		if (bump_likely(b <= (size_t)(t->limit - top))) {
-			struct hdr *h = (struct hdr *)(void *)top;
-
-			h->size = (uint32_t)(b - 8);
-			h->link = t->last != NULL ?
-			    (uint32_t)(top - (char *)t->last) : 0;
-			BUMP_ASSERT((h->link & ~LINK_MASK) == 0);
-			t->last = h;
-			t->top = top + b;
-			t->chunk->live++;
-			t->counts.mallocs++;
-			t->counts.bytes_allocated += b - 8;
-			return h + 1;
-		}
+		h->size = (uint32_t)(b - 8);
+		h->link = t->last != NULL ?
+		    (uint32_t)(top - (char *)t->last) : 0;
+		BUMP_ASSERT((h->link & ~LINK_MASK) == 0);
+		t->last = h;
+		t->top = top + b;
+		t->chunk->live++;
+		t->counts.mallocs++;
+		t->counts.bytes_allocated += b - 8;
+		return h + 1;
 	}
 	return NULL;
 }

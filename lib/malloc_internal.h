@@ -147,6 +147,8 @@ struct hdr {
 	uint32_t size;	/* usable bytes */
 	uint32_t link;	/* bytes back to the previous header (0: first) | flags */
 };
+_Static_assert(sizeof(struct hdr) == sizeof(uint64_t),
+    "a header is read as one word (block_is_live)");
 #define F_FREED 1u	/* freed, waiting for the blocks above it to go */
 #define F_LISTED 2u	/* and on a recycle list */
 /* Freed by another thread, on its owner's list of remote frees: set with
@@ -175,17 +177,24 @@ struct node {
 
 /* A block on an owner's list of remote frees keeps the link in its first
  * 8 bytes; the first block of each batch pushed, the bytes of the list up
- * to the end of its batch in the next 8. */
+ * to the end of its batch in the next 8; then the block REMOTE_AHEAD
+ * further down the list, if in the same batch (else NULL), so that the
+ * owner, which misses the cache on every block it takes, starts that
+ * many loads at once rather than one after the other. */
 struct remote_node {
 	struct remote_node *next;
 	size_t pending;
+	struct remote_node *ahead;	/* a hint: only prefetched */
 };
+#define REMOTE_AHEAD 4
 
 /* The blocks of one owner a thread freed and has not handed over yet,
- * linked newest first. */
+ * linked newest first; the last REMOTE_AHEAD of them by count modulo
+ * REMOTE_AHEAD. */
 struct remote_batch {
 	struct thread *owner;	/* NULL: none */
 	struct remote_node *first, *last;
+	struct remote_node *recent[REMOTE_AHEAD];
 	size_t bytes;
 	unsigned count;
 };
@@ -321,6 +330,19 @@ malloc_block_bytes(size_t n)
 	return b;
 }
 
+/* Requests up to this size take a block of a multiple of 16 bytes: the
+ * fast path finds its class with two instructions (direct_class). */
+#define DIRECT_MAX ((size_t)1024 - 8)
+
+/* The class of a request n <= DIRECT_MAX: its block is 16 times that. */
+static inline unsigned
+direct_class(size_t n)
+{
+	unsigned c = (unsigned)((n + 8 + 15) / 16);
+
+	return c < 2 ? 2 : c;
+}
+
 /* Class of a block size malloc_block_bytes() produces, and of any larger. */
 static inline unsigned
 size_class_ceil(size_t b)
@@ -408,8 +430,16 @@ chunk_held(const struct chunk *c)
 static inline int
 block_is_live(const struct chunk *c, const struct hdr *h)
 {
-	return ((uintptr_t)(h + 1) & 15) == 0 && (const char *)h >= c->start &&
-	    (h->link & F_ANY_FREE) == 0 && (h->size & 15) == 8;
+	/* The two fields' tests as one load and one compare: the masks are
+	 * headers too, so the byte order does not matter. */
+	static const union { struct hdr h; uint64_t word; }
+	    tested = { { 15, F_ANY_FREE } }, live = { { 8, 0 } };
+	uint64_t word;
+
+	if (((uintptr_t)(h + 1) & 15) != 0 || (const char *)h < c->start)
+		return 0;
+	memcpy(&word, h, sizeof word);
+	return (word & tested.word) == live.word;
 }
 
 /* Debug builds: h is a block of t's chunk c, between its start and top. */
@@ -583,11 +613,13 @@ take_listed(struct thread *t, struct node *n, unsigned c, size_t zero_bytes)
  * marked, and listed for reuse (recycle); a chunk left with no live
  * block goes back whole. */
 static inline void
-free_older(struct thread *t, struct chunk *c, struct hdr *h)
+free_older(struct thread *t, struct chunk *c, struct hdr *h,
+    enum bump_free_policy policy)
 {
-	BUMP_ASSERT(c->live > 0 && block_in_chunk(t, c, h) && h != t->last);
+	BUMP_ASSERT(c->live > 0 && block_in_chunk(t, c, h) && h != t->last &&
+	    policy == bump__settings.config.free_policy);
 	c->live--;
-	if (bump__settings.config.free_policy == FREE_RECYCLE) {
+	if (policy == FREE_RECYCLE) {
 		h->link |= F_FREED | F_LISTED;
 		list_push(t, h);
 		BUMP_ASSERT(node_well_formed((struct node *)(void *)(h + 1)));
@@ -628,7 +660,7 @@ free_block(struct thread *t, struct chunk *c, struct hdr *h)
 		t->counts.bytes_reclaimed += h->size;
 		free_newest(t, c, h);
 	} else {
-		free_older(t, c, h);
+		free_older(t, c, h, bump__settings.config.free_policy);
 	}
 }
 
@@ -638,11 +670,11 @@ free_block(struct thread *t, struct chunk *c, struct hdr *h)
 static inline __attribute__((always_inline)) void
 free_own(struct thread *t, struct chunk *c, struct hdr *h)
 {
-	int frees = bump__settings.config.free_policy != FREE_NONE;
+	enum bump_free_policy policy = bump__settings.config.free_policy;
 
 	if (bump_likely(h == t->last && !(h->link & F_REMOTE))) {
 		t->counts.frees++;
-		if (frees) {
+		if (policy != FREE_NONE) {
 			t->counts.bytes_rolled += h->size;
 			free_newest(t, c, h);
 		} else {
@@ -651,8 +683,8 @@ free_own(struct thread *t, struct chunk *c, struct hdr *h)
 	} else if (bump_likely(block_is_live(c, h))) {
 		t->counts.frees++;
 		t->counts.bytes_freed += h->size;
-		if (frees)
-			free_older(t, c, h);
+		if (policy != FREE_NONE)
+			free_older(t, c, h, policy);
 	} else {
 		bad_free("free", h + 1);
 	}

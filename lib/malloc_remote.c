@@ -81,6 +81,10 @@ bump__drain_remote(struct thread *t)
 		struct hdr *h = header_of(n);
 		struct chunk *c = chunk_of(n);
 
+		/* Its header (n->ahead may be NULL: no arithmetic on it). */
+		__builtin_prefetch((void *)((uintptr_t)n->ahead -
+		    sizeof(struct hdr)), 1);
+
 		if (bump_unlikely(!(h->link & F_REMOTE) ||
 		    (next != NULL && !in_region(next)))) {
 			bad_free("free", n);
@@ -198,8 +202,10 @@ free_stateless(struct chunk *c, struct hdr *h)
 	struct remote_node *n = (struct remote_node *)(void *)(h + 1);
 
 	bump__count_free(NULL, h->size, 0, 1);
-	if (bump__settings.config.free_policy != FREE_NONE)
+	if (bump__settings.config.free_policy != FREE_NONE) {
+		n->ahead = NULL;
 		hand_over(c->owner, n, n, (size_t)h->size + 8);
+	}
 }
 
 /* t's batch is for another owner (or none): hand it over, start one for
@@ -209,8 +215,8 @@ start_batch(struct thread *t, struct thread *owner, struct remote_node *n,
     size_t bytes)
 {
 	bump__flush_remote(t);
-	n->next = NULL;
-	t->batch = (struct remote_batch){ owner, n, n, bytes, 1 };
+	n->next = n->ahead = NULL;
+	t->batch = (struct remote_batch){ owner, n, n, { n }, bytes, 1 };
 }
 
 /*
@@ -245,7 +251,12 @@ bump__free_remote(struct thread *t, struct chunk *c, struct hdr *h)
 	if (bump_unlikely(batch->owner != c->owner)) {
 		start_batch(t, c->owner, n, bytes);
 	} else {
+		struct remote_node **recent =
+		    &batch->recent[batch->count % REMOTE_AHEAD];
+
 		n->next = batch->first;
+		n->ahead = *recent;	/* pushed REMOTE_AHEAD blocks ago */
+		*recent = n;
 		batch->first = n;
 		batch->bytes += bytes;
 		batch->count++;
