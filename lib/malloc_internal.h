@@ -331,7 +331,8 @@ malloc_block_bytes(size_t n)
 }
 
 /* Requests up to this size take a block of a multiple of 16 bytes: the
- * fast path finds its class with two instructions (direct_class). */
+ * fast path finds its class with an add, a shift and a compare
+ * (direct_class) rather than malloc_block_bytes and size_class_ceil. */
 #define DIRECT_MAX ((size_t)1024 - 8)
 
 /* The class of a request n <= DIRECT_MAX: its block is 16 times that. */
