@@ -312,36 +312,36 @@ owner_leave(struct thread *t)
 
 /* ---- Sizes and classes (inline: the fast paths use them) -------------- */
 
-/*
- * Bytes a request of n takes, header included: a multiple of 16 with the
- * pointer 16-aligned, at least 32 (a list node must fit), and above 1 KiB
- * rounded to a quarter of its power of two so that recycling wastes at
- * most 25%.
- */
-static inline size_t
-malloc_block_bytes(size_t n)
-{
-	size_t b = bump__round_up(n + 8, 16);
-
-	if (b < 32)
-		return 32;
-	if (b > 1024)
-		b = bump__round_up(b, (size_t)1 << (bump__log2_floor(b - 1) - 2));
-	return b;
-}
-
-/* Requests up to this size take a block of a multiple of 16 bytes: the
- * fast path finds its class with an add, a shift and a compare
+/* Requests up to this size take a block of a multiple of 16 bytes, whose
+ * class the fast path finds with an add, a shift and a compare
  * (direct_class) rather than malloc_block_bytes and size_class_ceil. */
 #define DIRECT_MAX ((size_t)1024 - 8)
 
-/* The class of a request n <= DIRECT_MAX: its block is 16 times that. */
+/* The class of a request n <= DIRECT_MAX: its block is 16 times that, at
+ * least 32 bytes (a list node must fit beside the header). */
 static inline unsigned
 direct_class(size_t n)
 {
 	unsigned c = (unsigned)((n + 8 + 15) / 16);
 
 	return c < 2 ? 2 : c;
+}
+
+/*
+ * Bytes a request of n takes, header included: a multiple of 16 with the
+ * pointer 16-aligned, at least 32 (direct_class, up to 1 KiB), and above
+ * 1 KiB rounded to a quarter of its power of two so that recycling wastes
+ * at most 25%.
+ */
+static inline size_t
+malloc_block_bytes(size_t n)
+{
+	size_t b;
+
+	if (n <= DIRECT_MAX)
+		return (size_t)direct_class(n) * 16;
+	b = bump__round_up(n + 8, 16);
+	return bump__round_up(b, (size_t)1 << (bump__log2_floor(b - 1) - 2));
 }
 
 /* Class of a block size malloc_block_bytes() produces, and of any larger. */
