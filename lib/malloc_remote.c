@@ -95,6 +95,7 @@ bump__drain_remote(struct thread *t)
 			h->link &= ~F_REMOTE;
 			free_block(t, c, h);
 		} else if (chunk_held(c)) {	/* an orphan's chunk, taken */
+			n->ahead = NULL;	/* alone: no block ahead of it */
 			(void)push_remote(owner, n, n, (size_t)h->size + 8);
 		} else {
 			h->link &= ~F_REMOTE;
